@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query, Response
+from pydantic import ValidationError
+
+from manyi.api.deps import WRITERS, CurrentUser, DbDep, require
+from manyi.api.schemas import (
+    FeedbackBatchCreate,
+    FeedbackCreate,
+    FeedbackListPublic,
+    FeedbackPublic,
+    FeedbackRecorded,
+    FeedbackRecordedList,
+)
+from manyi.errors import FieldError, InvalidInput
+from manyi.ingestion.feedback import FeedbackIn, record_feedback
+from manyi.reporting.listing import get_feedback, list_feedback
+
+router = APIRouter(prefix="/feedback", tags=["feedback"])
+
+
+def _parse(body: dict[str, Any]) -> list[FeedbackCreate]:
+    """A batch has ``items``; anything else is one item. Errors keep their field paths."""
+    model: type[FeedbackCreate] | type[FeedbackBatchCreate] = (
+        FeedbackBatchCreate if "items" in body else FeedbackCreate
+    )
+    try:
+        parsed = model.model_validate(body)
+    except ValidationError as exc:
+        errors = [
+            FieldError(("body", *e["loc"]), e["msg"], e["type"])
+            for e in exc.errors(include_url=False)
+        ]
+        raise InvalidInput(f"{len(errors)} field(s) could not be accepted", errors) from None
+    return parsed.items if isinstance(parsed, FeedbackBatchCreate) else [parsed]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=FeedbackRecordedList,
+    summary="Submit one feedback item or a batch",
+    description='A batch ({"items": [...]}) is stored whole or not at all; errors name items.N.field.',
+)
+def submit(
+    body: Annotated[
+        dict[str, Any],
+        Body(
+            description='one FeedbackCreate object, or {"items": [FeedbackCreate, ...]} (at most 1000)'
+        ),
+    ],
+    db: DbDep,
+    user: CurrentUser,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> FeedbackRecordedList:
+    require(user, WRITERS, "submit feedback")
+    items = _parse(body)
+    recorded = record_feedback(
+        db, [FeedbackIn(**i.model_dump()) for i in items], idempotency_key=idempotency_key
+    )
+    if not any(r.created for r in recorded):
+        response.status_code = 200
+    return FeedbackRecordedList(data=[FeedbackRecorded(**r.__dict__) for r in recorded])
+
+
+@router.get("", response_model=FeedbackListPublic, summary="List and filter feedback items")
+def list_(
+    db: DbDep,
+    user: CurrentUser,
+    kind: str | None = None,
+    department: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="text contains")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> FeedbackListPublic:
+    page = list_feedback(
+        db,
+        kind=kind,
+        department=department,
+        since=since,
+        until=until,
+        q=q,
+        limit=limit,
+        offset=offset,
+    )
+    return FeedbackListPublic(
+        data=[FeedbackPublic(**i) for i in page.items], count=page.count, limit=limit, offset=offset
+    )
+
+
+@router.get("/{feedback_id}", response_model=FeedbackPublic, summary="Get one feedback item")
+def get(feedback_id: int, db: DbDep, user: CurrentUser) -> FeedbackPublic:
+    return FeedbackPublic(**get_feedback(db, feedback_id))

@@ -1,0 +1,157 @@
+"""Request and response bodies of the JSON API (``…Create`` in, ``…Public`` out)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SurveyCreate(Strict):
+    definition: dict[str, Any] = Field(description="the survey document; see docs/surveys.md")
+    code: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    status: str = Field(default="draft", description="draft, active, paused or closed")
+
+
+class SurveyPublic(BaseModel):
+    id: int
+    code: str | None
+    title: str
+    status: str
+    version: int
+    definition: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class SurveySummaryPublic(BaseModel):
+    id: int
+    code: str | None
+    title: str
+    status: str
+    version: int
+    responses: int
+    updated_at: datetime
+
+
+class SurveysPublic(BaseModel):
+    data: list[SurveySummaryPublic]
+    count: int
+    limit: int
+    offset: int
+
+
+class ResponseCreate(Strict):
+    answers: dict[str, Any] = Field(
+        description="{question code: answer}; see docs/surveys.md for each kind"
+    )
+    customer: str | None = Field(
+        default=None, max_length=128, description="the customer's external id"
+    )
+    customer_segments: dict[str, Any] | None = None
+    channel: str | None = Field(default=None, max_length=64)
+    touchpoint: str | None = Field(default=None, max_length=64)
+    started_at: datetime | None = None
+    submitted_at: datetime | None = None
+    language: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    consent: bool = False
+
+
+class ResponseRecorded(BaseModel):
+    id: int
+    created: bool
+    survey_version: int
+    quality_flags: list[str]
+
+
+class ResponsePublic(BaseModel):
+    id: int
+    survey_id: int
+    survey_version: int
+    customer_id: int | None
+    channel: str | None
+    touchpoint: str | None
+    started_at: datetime | None
+    submitted_at: datetime
+    language: str | None
+    answers: dict[str, Any]
+    metadata: dict[str, Any]
+    quality_flags: list[str]
+    source: str
+
+
+class ResponsesPublic(BaseModel):
+    data: list[ResponsePublic]
+    count: int
+    limit: int
+    offset: int
+
+
+class FeedbackCreate(Strict):
+    text: str = Field(min_length=1, max_length=100_000)
+    kind: str = "other"
+    rating: float | None = None
+    customer: str | None = Field(default=None, max_length=128)
+    channel: str | None = None
+    touchpoint: str | None = None
+    department: str | None = None
+    occurred_at: datetime | None = None
+    external_id: str | None = Field(default=None, max_length=200)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class FeedbackBatchCreate(Strict):
+    items: list[FeedbackCreate] = Field(min_length=1, max_length=1000)
+
+
+class FeedbackRecorded(BaseModel):
+    id: int
+    created: bool
+    is_duplicate: bool
+
+
+class FeedbackRecordedList(BaseModel):
+    data: list[FeedbackRecorded]
+
+
+class FeedbackPublic(BaseModel):
+    id: int
+    kind: str
+    text: str
+    rating: float | None
+    customer_id: int | None
+    channel: str | None
+    touchpoint: str | None
+    department: str | None
+    occurred_at: datetime
+    source: str
+    external_id: str | None
+    is_duplicate: bool
+    language: str | None
+    sentiment_label: str | None
+    sentiment_score: float | None
+    aspects: list[Any] | None
+    redacted_text: str | None
+
+
+class FeedbackListPublic(BaseModel):
+    data: list[FeedbackPublic]
+    count: int
+    limit: int
+    offset: int
+
+
+class ImportPublic(BaseModel):
+    import_id: int
+    total_rows: int
+    imported: int
+    duplicates: int
+    errors: int
+    error_file: str | None
+    unmapped_columns: list[str]

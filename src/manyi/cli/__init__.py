@@ -1,0 +1,1 @@
+"""The `manyi` command line (thin: each command calls one service function)."""

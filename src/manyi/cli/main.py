@@ -1,0 +1,267 @@
+"""`manyi <noun> <verb>`: serve, demo, db, import, user, token, survey."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from manyi.config import Settings
+from manyi.errors import ManyiError
+from manyi.storage.database import Database
+
+app = typer.Typer(
+    help="manyi 满意: customer-satisfaction and service-quality feedback system.",
+    no_args_is_help=True,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+survey_app = typer.Typer(help="Surveys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(survey_app, name="survey")
+
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        console.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _database(settings: Settings) -> Database:
+    return Database(settings.effective_database_url, echo=settings.sql_echo)
+
+
+def _fail(exc: ManyiError) -> typer.Exit:
+    console.print(f"[red]error:[/red] {exc.message}")
+    for e in exc.errors[:50]:
+        console.print(f"  {'.'.join(map(str, e.loc))}: {e.msg}")
+    return typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
+    """Create or migrate the database schema to the newest version."""
+    from manyi.storage.migrate import current_revision, upgrade
+
+    settings = _settings()
+    db = _database(settings)
+    try:
+        upgrade(db, revision)
+    except ManyiError as exc:
+        raise _fail(exc) from None
+    console.print(f"database {db.url.split('@')[-1]} at revision {current_revision(db)}")
+
+
+@user_app.command("create")
+def user_create(
+    email: str,
+    role: Annotated[str, typer.Option(help="admin, manager, analyst, agent or viewer")],
+    department: Annotated[str | None, typer.Option(help="department code")] = None,
+    name: Annotated[str, typer.Option(help="display name")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+) -> None:
+    """Create a user."""
+    from manyi.accounts.service import create_user
+
+    if not password_stdin:
+        console.print("[red]error:[/red] give the password on standard input with --password-stdin")
+        raise typer.Exit(2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(
+            _database(_settings()), email, password, role, name=name, department=department
+        )
+    except ManyiError as exc:
+        raise _fail(exc) from None
+    typer.echo(user.id)
+
+
+@token_app.command("create")
+def token_create(
+    email: str, name: Annotated[str, typer.Option(help="what the token is for")] = ""
+) -> None:
+    """Issue an API token for a user; it is printed once and stored only hashed."""
+    from manyi.accounts.service import create_token
+
+    try:
+        typer.echo(create_token(_database(_settings()), email, name))
+    except ManyiError as exc:
+        raise _fail(exc) from None
+
+
+@survey_app.command("create")
+def survey_create(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="survey definition (JSON)")
+    ],
+    code: Annotated[str | None, typer.Option(help="a short stable code")] = None,
+    status: Annotated[str, typer.Option(help="draft, active, paused or closed")] = "active",
+) -> None:
+    """Create a survey from a JSON definition and print its id."""
+    from manyi.surveys.service import create_survey
+
+    try:
+        definition = json.loads(file.read_text(encoding="utf-8-sig"))
+    except (ValueError, OSError) as exc:
+        console.print(f"[red]error:[/red] {file.name} is not valid JSON: {exc}")
+        raise typer.Exit(1) from None
+    try:
+        survey = create_survey(_database(_settings()), definition, code=code, status=status)
+    except ManyiError as exc:
+        raise _fail(exc) from None
+    typer.echo(survey.id)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV, XLSX or JSON Lines")
+    ],
+    survey: Annotated[
+        str | None, typer.Option(help="survey id or code, to import responses")
+    ] = None,
+    feedback: Annotated[
+        bool, typer.Option("--feedback", help="import feedback items instead of responses")
+    ] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="YAML/JSON {column: question code}"),
+    ] = None,
+) -> None:
+    """Import responses (--survey ID) or feedback items (--feedback). Bad rows go to an error file."""
+    from manyi.ingestion.importer import import_feedback, import_responses
+    from manyi.surveys.service import find_survey_id
+
+    if feedback == (survey is not None):
+        console.print("[red]error:[/red] give either --survey ID or --feedback")
+        raise typer.Exit(2)
+    settings = _settings()
+    db = _database(settings)
+    error_dir = settings.data_dir / "import-errors"
+    try:
+        with _progress() as bar:
+            task = bar.add_task(f"importing {file.name}", total=None)
+
+            def report(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            if feedback:
+                result = import_feedback(db, file, error_dir=error_dir, progress=report)
+            else:
+                assert survey is not None
+                result = import_responses(
+                    db,
+                    file,
+                    find_survey_id(db, survey),
+                    mapping_file=mapping,
+                    error_dir=error_dir,
+                    progress=report,
+                    speeder_fraction=settings.speeder_fraction,
+                )
+    except ManyiError as exc:
+        raise _fail(exc) from None
+    console.print(
+        f"{result.imported} imported, {result.duplicates} already stored, {result.errors} rejected "
+        f"(of {result.total_rows} rows; import {result.import_id})"
+    )
+    if result.unmapped_columns:
+        console.print(f"columns not used: {', '.join(result.unmapped_columns)}")
+    if result.error_file:
+        console.print(f"rejected rows with reasons: {result.error_file}")
+    typer.echo(
+        json.dumps(
+            {
+                "import_id": result.import_id,
+                "imported": result.imported,
+                "duplicates": result.duplicates,
+                "errors": result.errors,
+                "error_file": str(result.error_file) if result.error_file else None,
+            }
+        )
+    )
+
+
+@app.command("demo")
+def demo(
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same data")] = 42,
+    responses: Annotated[int, typer.Option(help="number of survey responses")] = 20_000,
+    feedback_items: Annotated[
+        int, typer.Option("--feedback", help="number of feedback items")
+    ] = 10_000,
+    admin_email: Annotated[str, typer.Option(help="admin login to create")] = "admin@example.com",
+    admin_password: Annotated[str, typer.Option(help="admin password to set")] = "manyi-demo",
+) -> None:
+    """Load the demo data set (Anxin Home Services) into the database; idempotent."""
+    from manyi.demo.load import load_demo
+    from manyi.storage.migrate import upgrade
+
+    settings = _settings()
+    db = _database(settings)
+    upgrade(db)
+    with _progress() as bar:
+        task = bar.add_task("loading demo data", total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = load_demo(
+            db,
+            seed=seed,
+            n_responses=responses,
+            n_feedback=feedback_items,
+            admin_email=admin_email,
+            admin_password=admin_password,
+            progress=report,
+        )
+    console.print(summary.describe())
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on (MANYI_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (MANYI_PORT)")] = None,
+) -> None:
+    """Serve the web app and the API (SQLite file by default)."""
+    import uvicorn
+
+    from manyi.app import create_app
+    from manyi.storage.migrate import upgrade
+
+    settings = _settings()
+    db = _database(settings)
+    upgrade(db)
+    host = host or settings.host
+    port = port or settings.port
+    console.print(f"database: {settings.effective_database_url}")
+    console.print(
+        f"manyi is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
+    )
+    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,88 @@
+"""Typed settings, read from ``MANYI_*`` environment variables.
+
+Settings are built once by an entry point (``manyi serve``, ``create_app``, the CLI) and
+passed in; nothing builds them at import time, so tests can make apps with other settings.
+Every field is documented in docs/settings.md, and a test fails when one is not.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-in-production"
+
+
+def default_data_dir() -> Path:
+    """Where the embedded SQLite database and job queue live unless told otherwise."""
+    return Path.cwd() / "var"
+
+
+class Settings(BaseSettings):
+    """manyi's configuration. Environment variables use the prefix ``MANYI_``."""
+
+    model_config = SettingsConfigDict(env_prefix="MANYI_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="development allows the default secret key; production refuses it.",
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for the SQLite database, the embedded job queue and import error files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL. Default: sqlite:///<data_dir>/manyi.db. "
+            "PostgreSQL: postgresql+psycopg://user@host:5432/db."
+        ),
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL for the job queue when several worker machines share it; default: SQLite queue.",
+    )
+    secret_key: str = Field(
+        default=DEFAULT_SECRET,
+        description="Signs session cookies and CSRF tokens. Must be set outside development.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `manyi serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `manyi serve` listens on.")
+    default_language: Literal["zh-CN", "en"] = Field(
+        default="zh-CN", description="Language of pages when the browser states no preference."
+    )
+    session_max_age_s: int = Field(
+        default=8 * 3600, ge=60, description="How long a login session lasts, in seconds."
+    )
+    max_upload_mb: int = Field(
+        default=200, ge=1, description="Largest file the import API accepts, in MiB."
+    )
+    speeder_fraction: float = Field(
+        default=0.3,
+        gt=0,
+        lt=1,
+        description="A response is flagged as a speeder when it took less than this fraction of the survey's median time.",
+    )
+    sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError("MANYI_SECRET_KEY must be set to a long random value in production")
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("MANYI_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'manyi.db'}"
+
+    @staticmethod
+    def random_secret() -> str:
+        return secrets.token_urlsafe(48)

@@ -1,0 +1,1 @@
+"""What exists in manyi: surveys, questions, answers, feedback, customers (pure, no I/O)."""

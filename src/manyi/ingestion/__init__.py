@@ -1,0 +1,1 @@
+"""Intake: validate → clean → deduplicate → flag → store, for every channel."""

@@ -1,0 +1,1 @@
+"""Read side: storage → statistics → report objects for pages, API and exports."""

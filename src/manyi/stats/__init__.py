@@ -1,0 +1,99 @@
+"""manyi.stats: the measurement and statistics engine, a pure library.
+
+Usable on a pandas DataFrame in a notebook; imports neither a database nor a web
+framework. Every public function returns a documented dataclass or pandas object and is
+checked against a published source (see docs/metrics.md).
+
+>>> import manyi.stats as ms
+>>> round(ms.nps([10, 9, 9, 8, 3]).score, 1)
+40.0
+"""
+
+from manyi.stats.ahp import AhpHierarchyResult, AhpResult, ahp, ahp_hierarchy, pairwise_matrix
+from manyi.stats.csi import CsiResult, csi
+from manyi.stats.drivers import (
+    BetaResult,
+    ImportanceResult,
+    correlations,
+    relative_weights,
+    shapley_r2,
+    standardized_betas,
+)
+from manyi.stats.entropy import EntropyResult, entropy_weights
+from manyi.stats.factor import (
+    BartlettResult,
+    EfaResult,
+    KmoResult,
+    ParallelResult,
+    bartlett_sphericity,
+    efa,
+    kmo,
+    parallel_analysis,
+)
+from manyi.stats.fuzzy import FuzzyResult, fuzzy_evaluation, membership_matrix
+from manyi.stats.ipa import IpaResult, derived_importance, ipa, ipa_from_data
+from manyi.stats.kano import KanoResult, kano, kano_category
+from manyi.stats.metrics import CesResult, CsatResult, NpsResult, ces, csat, nps, wilson_interval
+from manyi.stats.reliability import (
+    AlphaResult,
+    average_variance_extracted,
+    composite_reliability,
+    cronbach_alpha,
+    item_analysis,
+)
+from manyi.stats.screening import screen_indicators
+from manyi.stats.servqual import ServqualResult, servqual
+from manyi.stats.value_curve import ValueCurveResult, value_curve
+
+__all__ = [
+    "AhpHierarchyResult",
+    "AhpResult",
+    "AlphaResult",
+    "BartlettResult",
+    "BetaResult",
+    "CesResult",
+    "CsatResult",
+    "CsiResult",
+    "EfaResult",
+    "EntropyResult",
+    "FuzzyResult",
+    "ImportanceResult",
+    "IpaResult",
+    "KanoResult",
+    "KmoResult",
+    "NpsResult",
+    "ParallelResult",
+    "ServqualResult",
+    "ValueCurveResult",
+    "ahp",
+    "ahp_hierarchy",
+    "average_variance_extracted",
+    "bartlett_sphericity",
+    "ces",
+    "composite_reliability",
+    "correlations",
+    "cronbach_alpha",
+    "csat",
+    "csi",
+    "derived_importance",
+    "efa",
+    "entropy_weights",
+    "fuzzy_evaluation",
+    "ipa",
+    "ipa_from_data",
+    "item_analysis",
+    "kano",
+    "kano_category",
+    "kmo",
+    "membership_matrix",
+    "nps",
+    "pairwise_matrix",
+    "parallel_analysis",
+    "relative_weights",
+    "screen_indicators",
+    "servqual",
+    "shapley_r2",
+    "standardized_betas",
+    "value_curve",
+    "wilson_interval",
+]

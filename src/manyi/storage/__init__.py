@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 tables (``…Row``), engine/session setup, repositories, migrations."""

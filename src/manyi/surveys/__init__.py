@@ -1,0 +1,1 @@
+"""Survey definitions and their versions (the design side of the loop)."""

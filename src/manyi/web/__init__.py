@@ -1,0 +1,1 @@
+"""Server-rendered pages (thin): login and the home overview; dashboards come later."""

@@ -1,0 +1,60 @@
+"""Page texts in Simplified Chinese and English."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "app_name": {"zh-CN": "满意 manyi", "en": "manyi 满意"},
+    "tagline": {
+        "zh-CN": "客户满意度与服务质量反馈系统",
+        "en": "Customer satisfaction and service-quality feedback",
+    },
+    "login": {"zh-CN": "登录", "en": "Sign in"},
+    "logout": {"zh-CN": "退出", "en": "Sign out"},
+    "email": {"zh-CN": "邮箱", "en": "E-mail"},
+    "password": {"zh-CN": "密码", "en": "Password"},
+    "bad_login": {"zh-CN": "邮箱或密码错误", "en": "Wrong e-mail or password"},
+    "bad_csrf": {"zh-CN": "页面已过期，请重试", "en": "The page expired; please try again"},
+    "surveys": {"zh-CN": "问卷", "en": "Surveys"},
+    "survey": {"zh-CN": "问卷", "en": "Survey"},
+    "status": {"zh-CN": "状态", "en": "Status"},
+    "responses": {"zh-CN": "答卷总数", "en": "Responses"},
+    "responses_window": {"zh-CN": "近30天答卷", "en": "Last 30 days"},
+    "nps": {"zh-CN": "NPS（近30天）", "en": "NPS (last 30 days)"},
+    "csat": {"zh-CN": "CSAT（近30天）", "en": "CSAT (last 30 days)"},
+    "top_box": {"zh-CN": "满意率", "en": "top-2-box"},
+    "ci": {"zh-CN": "95% 置信区间", "en": "95% CI"},
+    "no_data": {"zh-CN": "无数据", "en": "no data"},
+    "no_surveys": {
+        "zh-CN": "还没有问卷。运行 manyi demo 载入演示数据，或用 manyi survey create 创建问卷。",
+        "en": "No surveys yet. Run `manyi demo` for demo data, or create one with `manyi survey create`.",
+    },
+    "signed_in_as": {"zh-CN": "当前用户", "en": "Signed in as"},
+    "language": {"zh-CN": "English", "en": "中文"},
+    "draft": {"zh-CN": "草稿", "en": "draft"},
+    "active": {"zh-CN": "收集中", "en": "active"},
+    "paused": {"zh-CN": "已暂停", "en": "paused"},
+    "closed": {"zh-CN": "已结束", "en": "closed"},
+    "api_docs": {"zh-CN": "API 文档", "en": "API docs"},
+    "nps_help": {
+        "zh-CN": "NPS = 推荐者(9–10分)占比 − 贬损者(0–6分)占比",
+        "en": "NPS = % promoters (9–10) − % detractors (0–6)",
+    },
+}
+
+
+def translator(language: str) -> dict[str, str]:
+    lang = "en" if language.startswith("en") else "zh-CN"
+    return {key: values[lang] for key, values in TEXTS.items()}
+
+
+def pick_language(query: str | None, cookie: str | None, accept: str | None, default: str) -> str:
+    for candidate in (query, cookie):
+        if candidate in ("zh-CN", "en"):
+            return candidate
+    if accept:
+        first = accept.split(",")[0].strip().lower()
+        if first.startswith("en"):
+            return "en"
+        if first.startswith("zh"):
+            return "zh-CN"
+    return default

@@ -1,0 +1,89 @@
+"""Pages: login, logout and the home overview. Each handler calls one service function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from manyi.accounts.service import authenticate
+from manyi.api.deps import DbDep, SettingsDep
+from manyi.errors import NotAuthenticated
+from manyi.reporting.home import survey_overview
+from manyi.web.i18n import pick_language, translator
+from manyi.web.security import csrf_ok, csrf_token, session_user
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+router = APIRouter(include_in_schema=False)
+
+
+def page_language(request: Request, settings: SettingsDep) -> str:
+    return pick_language(
+        request.query_params.get("lang"),
+        request.cookies.get("manyi_lang"),
+        request.headers.get("accept-language"),
+        settings.default_language,
+    )
+
+
+LangDep = Annotated[str, Depends(page_language)]
+
+
+def _render(
+    request: Request, name: str, lang: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {"lang": lang, "t": translator(lang), "csrf_token": csrf_token(request), **context},
+        status_code=status,
+    )
+    if request.query_params.get("lang") in ("zh-CN", "en"):
+        response.set_cookie("manyi_lang", lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, db: DbDep, lang: LangDep) -> Response:
+    user = session_user(request, db)
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    return _render(request, "home.html", lang, user=user, surveys=survey_overview(db))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, lang: LangDep) -> Response:
+    return _render(request, "login.html", lang)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    db: DbDep,
+    lang: LangDep,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    t = translator(lang)
+    if not csrf_ok(request, csrf):
+        return _render(request, "login.html", lang, status=400, error=t["bad_csrf"], email=email)
+    try:
+        user = authenticate(db, email, password)
+    except NotAuthenticated:
+        return _render(request, "login.html", lang, status=401, error=t["bad_login"], email=email)
+    request.session.clear()
+    request.session["user_id"] = user.id
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/logout")
+def logout(
+    request: Request, csrf: Annotated[str | None, Form(alias="csrf_token")] = None
+) -> Response:
+    if csrf_ok(request, csrf):
+        request.session.clear()
+    return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from factories import survey_definition
+from typer.testing import CliRunner
+
+from manyi.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MANYI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MANYI_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def test_scripted_setup_survey_and_import(env: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    created = runner.invoke(app, ["user", "create", "ops@example.com", "--role", "manager", "--password-stdin"], input="a long password\n")
+    assert created.exit_code == 0, created.output
+    token = runner.invoke(app, ["token", "create", "ops@example.com"])
+    assert token.exit_code == 0
+    assert token.stdout.strip().startswith("manyi_")
+    (env / "s.json").write_text(json.dumps(survey_definition()), encoding="utf-8")
+    survey = runner.invoke(app, ["survey", "create", str(env / "s.json"), "--code", "svc"])
+    assert survey.exit_code == 0
+    assert survey.stdout.strip() == "1"
+    (env / "r.csv").write_text("id,nps,csat\n1,9,5\n2,99,4\n", encoding="utf-8")
+    imported = runner.invoke(app, ["import", str(env / "r.csv"), "--survey", "svc"])
+    assert imported.exit_code == 0, imported.output
+    summary = json.loads(imported.stdout.strip().splitlines()[-1])
+    assert (summary["imported"], summary["errors"]) == (1, 1)
+    assert Path(summary["error_file"]).exists()
+
+
+def test_errors_are_clear_and_exit_non_zero(env: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    weak = runner.invoke(app, ["user", "create", "x@example.com", "--role", "admin", "--password-stdin"], input="short\n")
+    assert weak.exit_code == 1
+    assert "at least 8 characters" in weak.output
+    bad_role = runner.invoke(app, ["user", "create", "x@example.com", "--role", "boss", "--password-stdin"], input="long enough pw\n")
+    assert "unknown role" in bad_role.output
+    assert runner.invoke(app, ["token", "create", "nobody@example.com"]).exit_code == 1
+    (env / "bad.json").write_text('{"title": "t", "questions": []}', encoding="utf-8")
+    bad = runner.invoke(app, ["survey", "create", str(env / "bad.json")])
+    assert bad.exit_code == 1
+    assert "questions" in bad.output
+    assert runner.invoke(app, ["import", str(env / "bad.json")]).exit_code == 2

@@ -1,0 +1,146 @@
+"""Factory functions for tests: small valid surveys, users and tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manyi.accounts.service import create_department, create_token, create_user
+from manyi.domain.enums import Role
+from manyi.storage.database import Database
+from manyi.storage.tables import ChannelRow, TouchpointRow
+from manyi.surveys.service import Survey, create_survey
+
+
+def survey_definition(**overrides: Any) -> dict[str, Any]:
+    definition: dict[str, Any] = {
+        "title": {"zh-CN": "服务满意度调查", "en": "Service satisfaction survey"},
+        "expected_seconds": 60,
+        "questions": [
+            {
+                "code": "nps",
+                "kind": "nps",
+                "text": {
+                    "zh-CN": "您向朋友推荐我们的可能性有多大？",
+                    "en": "How likely are you to recommend us?",
+                },
+                "required": True,
+            },
+            {
+                "code": "csat",
+                "kind": "csat",
+                "text": {"zh-CN": "您对本次服务满意吗？", "en": "How satisfied are you?"},
+            },
+            {
+                "code": "speed",
+                "kind": "rating",
+                "text": {"zh-CN": "响应速度", "en": "Speed"},
+                "dimension": "responsiveness",
+            },
+            {
+                "code": "staff",
+                "kind": "rating",
+                "text": {"zh-CN": "员工态度", "en": "Staff attitude"},
+            },
+            {
+                "code": "price",
+                "kind": "rating",
+                "text": {"zh-CN": "价格透明", "en": "Price transparency"},
+            },
+            {
+                "code": "app",
+                "kind": "rating",
+                "text": {"zh-CN": "App 易用", "en": "App ease of use"},
+            },
+            {
+                "code": "grid",
+                "kind": "matrix",
+                "text": "各项评价",
+                "rows": [{"code": "a", "text": "准时"}, {"code": "b", "text": "专业"}],
+            },
+            {
+                "code": "type",
+                "kind": "single",
+                "text": "服务类型",
+                "options": [
+                    {"code": "install", "text": {"zh-CN": "安装", "en": "Installation"}},
+                    {"code": "repair", "text": {"zh-CN": "维修", "en": "Repair"}},
+                ],
+            },
+            {
+                "code": "good",
+                "kind": "multiple",
+                "text": "做得好的方面",
+                "options": [
+                    {"code": "fast", "text": "快"},
+                    {"code": "clean", "text": "干净"},
+                    {"code": "polite", "text": "礼貌"},
+                ],
+            },
+            {
+                "code": "rank",
+                "kind": "ranking",
+                "text": "重要性排序",
+                "options": [{"code": "price", "text": "价格"}, {"code": "speed", "text": "速度"}],
+            },
+            {
+                "code": "sq1",
+                "kind": "servqual",
+                "text": "设备现代化",
+                "dimension": "tangibles",
+                "importance": True,
+            },
+            {"code": "k1", "kind": "kano", "text": "上门前短信提醒"},
+            {
+                "code": "comment",
+                "kind": "open",
+                "text": {"zh-CN": "还有什么建议？", "en": "Anything else?"},
+            },
+        ],
+    }
+    definition.update(overrides)
+    return definition
+
+
+def good_answers(**overrides: Any) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        "nps": 9,
+        "csat": 4,
+        "speed": 4,
+        "staff": 5,
+        "price": 3,
+        "app": 4,
+        "grid": {"a": 4, "b": 5},
+        "type": "repair",
+        "good": ["fast", "polite"],
+        "rank": ["speed", "price"],
+        "sq1": {"expectation": 6, "perception": 5, "importance": 7},
+        "k1": {"functional": "like", "dysfunctional": "能忍受"},
+        "comment": "师傅很专业，就是来晚了半小时。",
+    }
+    answers.update(overrides)
+    return answers
+
+
+def make_survey(db: Database, status: str = "active", **overrides: Any) -> Survey:
+    return create_survey(db, survey_definition(**overrides), status=status)
+
+
+def make_reference_data(db: Database) -> None:
+    dep = create_department(db, "care", "客服中心", "Customer care")
+    with db.session() as s:
+        s.add(ChannelRow(code="web", kind="web", name_zh="网页", name_en="Web"))
+        s.add(ChannelRow(code="sms", kind="sms", name_zh="短信", name_en="SMS"))
+        s.add(
+            TouchpointRow(
+                code="repair",
+                stage="after_sales",
+                name_zh="报修",
+                name_en="Repair",
+                department_id=dep,
+            )
+        )
+
+
+def make_user_token(db: Database, role: Role = Role.ADMIN, email: str = "admin@example.com") -> str:
+    create_user(db, email, "correct horse battery", role)
+    return create_token(db, email)

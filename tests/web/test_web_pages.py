@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from factories import good_answers, make_survey, make_user_token
+from manyi.app import create_app
+from manyi.config import Settings
+from manyi.ingestion.responses import ResponseIn, record_response
+from manyi.storage.database import Database
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def test_login_and_home_shows_recent_nps(db: Database, tmp_path: Path) -> None:
+    make_user_token(db)
+    survey = make_survey(db)
+    for score in (10, 9, 9, 8, 3):
+        record_response(
+            db, survey.id, ResponseIn(answers=good_answers(nps=score, comment=f"第{score}条"))
+        )
+    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+    page = client.get("/login?lang=en")
+    bad = client.post(
+        "/login",
+        data={"email": "admin@example.com", "password": "wrong", "csrf_token": _csrf(page.text)},
+    )
+    assert bad.status_code == 401 and "Wrong e-mail or password" in bad.text
+    no_csrf = client.post(
+        "/login", data={"email": "admin@example.com", "password": "correct horse battery"}
+    )
+    assert no_csrf.status_code == 400
+    ok = client.post(
+        "/login",
+        data={
+            "email": "admin@example.com",
+            "password": "correct horse battery",
+            "csrf_token": _csrf(bad.text),
+        },
+    )
+    assert ok.status_code == 200  # followed the redirect to /
+    # 3 promoters, 1 passive, 1 detractor of 5 → NPS = 60 − 20 = +40.0
+    assert "+40.0" in ok.text and "n=5" in ok.text
+    zh = client.get("/?lang=zh-CN")
+    assert "服务满意度调查" in zh.text and "近30天" in zh.text
