@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import survey_definition
 from typer.testing import CliRunner
 
+from factories import survey_definition
 from manyi.cli.main import app
 
 runner = CliRunner()
@@ -21,7 +21,11 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_scripted_setup_survey_and_import(env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    created = runner.invoke(app, ["user", "create", "ops@example.com", "--role", "manager", "--password-stdin"], input="a long password\n")
+    created = runner.invoke(
+        app,
+        ["user", "create", "ops@example.com", "--role", "manager", "--password-stdin"],
+        input="a long password\n",
+    )
     assert created.exit_code == 0, created.output
     token = runner.invoke(app, ["token", "create", "ops@example.com"])
     assert token.exit_code == 0
@@ -40,10 +44,18 @@ def test_scripted_setup_survey_and_import(env: Path) -> None:
 
 def test_errors_are_clear_and_exit_non_zero(env: Path) -> None:
     runner.invoke(app, ["db", "upgrade"])
-    weak = runner.invoke(app, ["user", "create", "x@example.com", "--role", "admin", "--password-stdin"], input="short\n")
+    weak = runner.invoke(
+        app,
+        ["user", "create", "x@example.com", "--role", "admin", "--password-stdin"],
+        input="short\n",
+    )
     assert weak.exit_code == 1
     assert "at least 8 characters" in weak.output
-    bad_role = runner.invoke(app, ["user", "create", "x@example.com", "--role", "boss", "--password-stdin"], input="long enough pw\n")
+    bad_role = runner.invoke(
+        app,
+        ["user", "create", "x@example.com", "--role", "boss", "--password-stdin"],
+        input="long enough pw\n",
+    )
     assert "unknown role" in bad_role.output
     assert runner.invoke(app, ["token", "create", "nobody@example.com"]).exit_code == 1
     (env / "bad.json").write_text('{"title": "t", "questions": []}', encoding="utf-8")

@@ -10,16 +10,29 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import make_reference_data, make_survey
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from factories import make_reference_data, make_survey
 from manyi.errors import InvalidInput
 from manyi.ingestion.importer import import_feedback, import_responses
 from manyi.storage.database import Database
 from manyi.storage.tables import FeedbackItemRow, ImportRow, ResponseRow
 
-HEADER = ["response_id", "customer", "channel", "nps", "csat", "sq1.E", "sq1.P", "k1.functional", "k1.dysfunctional", "服务类型", "comment", "提交时间"]
+HEADER = [
+    "response_id",
+    "customer",
+    "channel",
+    "nps",
+    "csat",
+    "sq1.E",
+    "sq1.P",
+    "k1.functional",
+    "k1.dysfunctional",
+    "服务类型",
+    "comment",
+    "提交时间",
+]
 
 
 def write_csv(path: Path, n: int, *, encoding: str = "utf-8", bad_every: int = 0) -> int:
@@ -32,8 +45,20 @@ def write_csv(path: Path, n: int, *, encoding: str = "utf-8", bad_every: int = 0
             bad = bad_every and i % bad_every == bad_every - 1
             good += not bad
             writer.writerow(
-                [f"R{i}", f"C{i % 50}", "web", 11 if bad else i % 11, 1 + i % 5, 5, 1 + i % 7, "喜欢", "不喜欢",
-                 "维修" if i % 2 else "安装", f"第{i}条意见：师傅很专业", f"2026-03-{1 + i % 28:02d} 10:{i % 60:02d}:00"]
+                [
+                    f"R{i}",
+                    f"C{i % 50}",
+                    "web",
+                    11 if bad else i % 11,
+                    1 + i % 5,
+                    5,
+                    1 + i % 7,
+                    "喜欢",
+                    "不喜欢",
+                    "维修" if i % 2 else "安装",
+                    f"第{i}条意见：师傅很专业",
+                    f"2026-03-{1 + i % 28:02d} 10:{i % 60:02d}:00",
+                ]
             )
     return good
 
@@ -58,7 +83,9 @@ def test_csv_encodings_and_error_file(sqlite_db: Database, tmp_path: Path, encod
     assert result.error_file is not None
     lines = result.error_file.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "line,field,reason,row"
-    assert lines[1].startswith("11,answers.nps,11 is outside the scale 0–10")  # header is line 1, R9 is line 11
+    assert lines[1].startswith(
+        "11,answers.nps,11 is outside the scale 0–10"
+    )  # header is line 1, R9 is line 11
     with sqlite_db.session() as s:
         row = s.scalar(select(ResponseRow).where(ResponseRow.external_key == "id:R1"))
         assert row is not None
@@ -90,11 +117,16 @@ def test_xlsx_jsonl_and_mapping_file(sqlite_db: Database, tmp_path: Path) -> Non
     wb.save(tmp_path / "data.xlsx")
     mapping = tmp_path / "map.yaml"
     mapping.write_text("推荐意愿: nps\n满意度: csat\n", encoding="utf-8")
-    result = import_responses(sqlite_db, tmp_path / "data.xlsx", sid, mapping_file=mapping, error_dir=tmp_path)
+    result = import_responses(
+        sqlite_db, tmp_path / "data.xlsx", sid, mapping_file=mapping, error_dir=tmp_path
+    )
     assert (result.imported, result.errors) == (1, 1)
     jsonl = tmp_path / "data.jsonl"
     jsonl.write_text(
-        json.dumps({"response_id": "j1", "nps": 8}) + "\n{broken\n" + json.dumps({"response_id": "j2", "nps": 2, "csat": 1}) + "\n",
+        json.dumps({"response_id": "j1", "nps": 8})
+        + "\n{broken\n"
+        + json.dumps({"response_id": "j2", "nps": 2, "csat": 1})
+        + "\n",
         encoding="utf-8",
     )
     result = import_responses(sqlite_db, jsonl, sid, error_dir=tmp_path)
@@ -136,18 +168,24 @@ import_responses(Database(sys.argv[1]), sys.argv[2], int(sys.argv[3]), error_dir
 """
 
 
-def test_import_killed_halfway_then_rerun_stores_every_good_row_once(db: Database, tmp_path: Path) -> None:
+def test_import_killed_halfway_then_rerun_stores_every_good_row_once(
+    db: Database, tmp_path: Path
+) -> None:
     make_reference_data(db)
     sid = _survey_with_text_option(db)
     path = tmp_path / "big.csv"
     good = write_csv(path, 6000, bad_every=13)
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, db.url, str(path), str(sid), str(tmp_path)])
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, db.url, str(path), str(sid), str(tmp_path)]
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if _count(db) >= 500:
             break
         time.sleep(0.05)
-    assert proc.poll() is None, "the import finished before it could be killed; make the file bigger"
+    assert proc.poll() is None, (
+        "the import finished before it could be killed; make the file bigger"
+    )
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     halfway = _count(db)
