@@ -10,8 +10,8 @@ dictionary, models trained from public corpora and shipped in ``manyi/text/model
 '请回电 [手机号]'
 """
 
-from manyi.text.agreement import KappaResult, cohen_kappa, disagreements, krippendorff_alpha
 from manyi.text.agreement import AlphaResult as KrippendorffResult
+from manyi.text.agreement import KappaResult, cohen_kappa, disagreements, krippendorff_alpha
 from manyi.text.content import CodedAnswers, code_answers, compile_codebook, term_frequencies
 from manyi.text.keywords import KeyPhrases, key_phrases
 from manyi.text.language import detect_language, script_counts
