@@ -19,7 +19,13 @@ def test_documented_settings_exist() -> None:
     import re
 
     documented = set(re.findall(r"`MANYI_([A-Z_]+)`", DOCS.read_text(encoding="utf-8")))
-    documented -= {"TEST_DATABASE_URL", "TEST_REDIS_URL", "REQUIRE_BROWSER"}
+    documented -= {
+        "TEST_DATABASE_URL",
+        "TEST_REDIS_URL",
+        "REQUIRE_BROWSER",
+        "SHARED_DATA",
+        "REQUIRE_SHARED_DATA",
+    }
     assert documented == {name.upper() for name in Settings.model_fields}
 
 

@@ -8,6 +8,7 @@ soda 0.190, milk 0.129, water 0.327; CR 0.022 (with Saaty's 1980 RI(7) = 1.32).
 from __future__ import annotations
 
 import doctest
+import importlib
 import json
 from pathlib import Path
 
@@ -19,11 +20,9 @@ from hypothesis import strategies as st
 from scipy import linalg
 from scipy.stats import gmean
 
-import manyi.stats.ahp
 from manyi.errors import InvalidInput
 from manyi.stats.ahp import SAATY_1980_RANDOM_INDEX, ahp, ahp_hierarchy, pairwise_matrix
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "stats" / "ahp_saaty_drinks.json"
+from shared_data import shared_file
 
 # Saaty (2008), Table "Which drink is consumed more in the U.S.?"
 DRINKS = ["coffee", "wine", "tea", "beer", "soda", "milk", "water"]
@@ -57,9 +56,8 @@ def test_saaty_2008_drinks_weights_and_cr() -> None:
 
 
 def test_shared_reference_file_matches_the_inline_copy() -> None:
-    if not SHARED.exists():
-        pytest.skip("shared reference data not available")
-    ref = json.loads(SHARED.read_text())
+    shared = shared_file("stats/ahp_saaty_drinks.json")
+    ref = json.loads(shared.read_text())
     assert ref["names"] == DRINKS
     np.testing.assert_allclose(np.array(ref["matrix"]), np.array(SAATY_2008), rtol=1e-12)
     result = ahp(ref["matrix"], labels=ref["names"])
@@ -250,7 +248,9 @@ def test_random_judgements_properties(case: tuple[int, list[float], list[int]]) 
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(manyi.stats.ahp, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(
+        importlib.import_module("manyi.stats.ahp"), optionflags=doctest.NORMALIZE_WHITESPACE
+    )
     assert result.attempted > 0
     assert result.failed == 0
 

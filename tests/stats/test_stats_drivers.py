@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import io
 from itertools import combinations
 from math import factorial
@@ -25,11 +26,9 @@ import statsmodels.api as sm
 from pingouin import compute_esci
 from scipy import stats
 
-import manyi.stats.drivers
 from manyi.errors import InvalidInput
 from manyi.stats.drivers import correlations, relative_weights, shapley_r2, standardized_betas
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "stats" / "mtcars.csv"
+from shared_data import shared_file
 
 # R's datasets::mtcars (Henderson & Velleman 1981), the columns these tests use.
 MTCARS_CSV = """
@@ -75,9 +74,8 @@ def mtcars() -> pd.DataFrame:
 
 
 def test_inline_mtcars_matches_shared_copy(mtcars: pd.DataFrame) -> None:
-    if not SHARED.exists():
-        pytest.skip("shared reference data not available")
-    shared = pd.read_csv(SHARED, index_col=0).reset_index(drop=True)
+    shared = shared_file("stats/mtcars.csv")
+    shared = pd.read_csv(shared, index_col=0).reset_index(drop=True)
     pd.testing.assert_frame_equal(shared[mtcars.columns].astype(float), mtcars.astype(float))
 
 
@@ -247,7 +245,9 @@ def test_too_few_respondents_and_too_many_predictors(mtcars: pd.DataFrame) -> No
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(manyi.stats.drivers, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(
+        importlib.import_module("manyi.stats.drivers"), optionflags=doctest.NORMALIZE_WHITESPACE
+    )
     assert result.attempted > 0
     assert result.failed == 0
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,14 +9,15 @@ import pytest
 from manyi.errors import InvalidInput
 from manyi.stats.factor import bartlett_sphericity, efa, kmo, parallel_analysis
 from manyi.stats.factor_rotation import oblimin, promax, varimax
+from shared_data import ROOT as SHARED_ROOT
+from shared_data import shared_file
 
-DATA = (
-    Path(
-        os.environ.get("MANYI_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-    )
-    / "stats"
-)
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason=f"reference data not found at {DATA}")
+DATA = SHARED_ROOT / "stats"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data() -> None:
+    shared_file("stats")
 
 
 @pytest.fixture(scope="module")

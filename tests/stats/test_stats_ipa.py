@@ -8,12 +8,12 @@ test_stats_drivers.py).
 from __future__ import annotations
 
 import doctest
+import importlib
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import manyi.stats.ipa
 from manyi.errors import InvalidInput
 from manyi.stats.drivers import relative_weights, shapley_r2, standardized_betas
 from manyi.stats.ipa import derived_importance, ipa, ipa_from_data
@@ -122,6 +122,8 @@ def test_bad_derived_input() -> None:
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(manyi.stats.ipa, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(
+        importlib.import_module("manyi.stats.ipa"), optionflags=doctest.NORMALIZE_WHITESPACE
+    )
     assert result.attempted > 0
     assert result.failed == 0

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pingouin as pg
@@ -17,14 +14,17 @@ from manyi.stats.reliability import (
     cronbach_alpha,
     item_analysis,
 )
+from shared_data import ROOT as SHARED_ROOT
+from shared_data import shared_file
 
-DATA = (
-    Path(
-        os.environ.get("MANYI_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-    )
-    / "stats"
-)
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason=f"reference data not found at {DATA}")
+DATA = SHARED_ROOT / "stats"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data() -> None:
+    shared_file("stats")
+
+
 BLOCKS = {
     "IMAG": ["imag1", "imag2", "imag3", "imag4", "imag5"],
     "EXPE": ["expe1", "expe2", "expe3", "expe4", "expe5"],

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,6 @@ import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-import manyi.stats.value_curve
 from manyi.errors import InvalidInput
 from manyi.stats.value_curve import value_curve
 
@@ -105,6 +105,8 @@ def test_too_few_ratings_in_a_group() -> None:
 
 
 def test_docstring_examples_run() -> None:
-    result = doctest.testmod(manyi.stats.value_curve, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(
+        importlib.import_module("manyi.stats.value_curve"), optionflags=doctest.NORMALIZE_WHITESPACE
+    )
     assert result.attempted > 0
     assert result.failed == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,8 +13,10 @@ from hypothesis import strategies as st
 
 from manyi.errors import InvalidInput
 from manyi.text.language import LANGUAGES, detect_language, script_counts
+from shared_data import ROOT as SHARED_ROOT
+from shared_data import shared_file
 
-DATA = Path("/work/shared/data/text")
+DATA = SHARED_ROOT / "text"
 
 
 @pytest.mark.parametrize(
@@ -85,8 +86,8 @@ def test_always_one_of_the_codes(text: str) -> None:
     assert detect_language(text) in LANGUAGES
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="shared review corpora not available")
 def test_real_corpora() -> None:
+    shared_file("text/online_shopping_10_cats.csv")
     # Measured on the full corpora: online_shopping 62,754 of 62,773 zh; airline 11,712 of
     # 11,712 en (the rest are English reviews or garbled text). Here: first 3,000 of each.
     zh = pd.read_csv(DATA / "online_shopping_10_cats.csv", usecols=["review"], nrows=3000)
