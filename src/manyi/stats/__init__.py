@@ -10,6 +10,8 @@ checked against a published source (see docs/metrics.md).
 """
 
 from manyi.stats.ahp import AhpHierarchyResult, AhpResult, ahp, ahp_hierarchy, pairwise_matrix
+from manyi.stats.change_effect import ChangeEffect, DifferenceInDifferences, effect_of_change
+from manyi.stats.comparisons import GroupComparison, compare_groups
 from manyi.stats.csi import CsiResult, csi
 from manyi.stats.drivers import (
     BetaResult,
@@ -31,9 +33,17 @@ from manyi.stats.factor import (
     parallel_analysis,
 )
 from manyi.stats.fuzzy import FuzzyResult, fuzzy_evaluation, membership_matrix
+from manyi.stats.index_models import (
+    ACSI_MODEL,
+    ECSI_MODEL,
+    PathModelSpec,
+    blocks_from_prefixes,
+    index_scores,
+)
 from manyi.stats.ipa import IpaResult, derived_importance, ipa, ipa_from_data
 from manyi.stats.kano import KanoResult, kano, kano_category
 from manyi.stats.metrics import CesResult, CsatResult, NpsResult, ces, csat, nps, wilson_interval
+from manyi.stats.pls import PLSBootstrap, PLSResult, pls_path_model
 from manyi.stats.reliability import (
     AlphaResult,
     average_variance_extracted,
@@ -43,42 +53,60 @@ from manyi.stats.reliability import (
 )
 from manyi.stats.screening import screen_indicators
 from manyi.stats.servqual import ServqualResult, servqual
+from manyi.stats.trends import ControlChart, control_chart
+from manyi.stats.trends_change import ChangePoints, change_points
 from manyi.stats.value_curve import ValueCurveResult, value_curve
 
 __all__ = [
+    "ACSI_MODEL",
+    "ECSI_MODEL",
     "AhpHierarchyResult",
     "AhpResult",
     "AlphaResult",
     "BartlettResult",
     "BetaResult",
     "CesResult",
+    "ChangeEffect",
+    "ChangePoints",
+    "ControlChart",
     "CsatResult",
     "CsiResult",
+    "DifferenceInDifferences",
     "EfaResult",
     "EntropyResult",
     "FuzzyResult",
+    "GroupComparison",
     "ImportanceResult",
     "IpaResult",
     "KanoResult",
     "KmoResult",
     "NpsResult",
+    "PLSBootstrap",
+    "PLSResult",
     "ParallelResult",
+    "PathModelSpec",
     "ServqualResult",
     "ValueCurveResult",
     "ahp",
     "ahp_hierarchy",
     "average_variance_extracted",
     "bartlett_sphericity",
+    "blocks_from_prefixes",
     "ces",
+    "change_points",
+    "compare_groups",
     "composite_reliability",
+    "control_chart",
     "correlations",
     "cronbach_alpha",
     "csat",
     "csi",
     "derived_importance",
     "efa",
+    "effect_of_change",
     "entropy_weights",
     "fuzzy_evaluation",
+    "index_scores",
     "ipa",
     "ipa_from_data",
     "item_analysis",
@@ -89,6 +117,7 @@ __all__ = [
     "nps",
     "pairwise_matrix",
     "parallel_analysis",
+    "pls_path_model",
     "relative_weights",
     "screen_indicators",
     "servqual",
