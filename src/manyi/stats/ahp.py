@@ -441,6 +441,13 @@ def ahp_hierarchy(
         Local weights not summing to 1, negative weights, a node with two parents, or a
         sub-criteria group whose parent is not in the hierarchy.
 
+    References
+    ----------
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill (hierarchic
+    composition and the consistency of a whole hierarchy).
+    Saaty, T. L. (2008). Decision making with the analytic hierarchy process. *International
+    Journal of Services Sciences* 1(1), 83–98.
+
     Examples
     --------
     >>> h = ahp_hierarchy({"service": 0.6, "price": 0.4},

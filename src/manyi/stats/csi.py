@@ -129,6 +129,12 @@ def csi(
         Unknown column, ratings outside the scale, an indicator without answers, sibling
         weights not summing to 1, a node with two parents or a cycle.
 
+    References
+    ----------
+    Fornell, C. (1992). A national customer satisfaction barometer: the Swedish experience.
+    *Journal of Marketing* 56(1), 6–21 (0–100 index scale).
+    GB/T 19038-2009 顾客满意测评模型和方法指南 (weighted indicator index).
+
     Examples
     --------
     >>> d = pd.DataFrame({"speed": [5, 4], "courtesy": [4, 4], "price": [3, 2]})

@@ -228,6 +228,14 @@ def kmo(data: pd.DataFrame, *, is_correlation: bool = False) -> KmoResult:
     ----------
     data : DataFrame
         Respondents × items, or a correlation matrix with ``is_correlation=True``.
+    is_correlation : bool
+        True when ``data`` is already a correlation matrix.
+
+    Returns
+    -------
+    KmoResult
+        ``overall`` KMO (0–1), ``per_item`` MSA of each item and Kaiser's ``label``
+        ("marvelous" … "unacceptable").
 
     References
     ----------
@@ -237,7 +245,16 @@ def kmo(data: pd.DataFrame, *, is_correlation: bool = False) -> KmoResult:
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=200)
+    >>> df = pd.DataFrame({f"q{i}": f + rng.normal(size=200) for i in range(4)})
+    >>> res = kmo(df)
+    >>> round(res.overall, 2), res.label
+    (0.8, 'meritorious')
+
+    On R's ``mtcars`` (not bundled) this gives psych::KMO's overall MSA:
+
     >>> cars = pd.read_csv("mtcars.csv", index_col=0)  # doctest: +SKIP
     >>> round(kmo(cars).overall, 2)  # doctest: +SKIP
     0.83
@@ -269,6 +286,14 @@ def bartlett_sphericity(
         Respondents × items, or a correlation matrix with ``is_correlation=True``.
     n : int, optional
         Number of respondents; required with a correlation matrix, ignored otherwise.
+    is_correlation : bool
+        True when ``data`` is already a correlation matrix.
+
+    Returns
+    -------
+    BartlettResult
+        ``chi2`` statistic, its ``df`` and ``p_value`` (small: the items correlate enough
+        to factor), ``n`` respondents and ``k`` items.
 
     References
     ----------
@@ -307,6 +332,24 @@ def parallel_analysis(
     ``quantile`` of eigenvalues from ``n_iter`` random normal data sets of the same size;
     the suggested number is the count of leading observed eigenvalues above the threshold
     (principal-component eigenvalues, the most common variant).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items (listwise deletion of missing answers).
+    n_iter : int
+        Number of random data sets (at least 1).
+    seed : int
+        Seed of the random generator, so the result is reproducible.
+    quantile : float
+        Quantile of the random eigenvalues used as threshold, in (0, 1); 0.95 follows
+        Glorfeld (1995); 0.5 (the median) is close to Horn's original mean criterion.
+
+    Returns
+    -------
+    ParallelResult
+        ``n_factors`` (the suggested number), the observed ``eigenvalues``, the random
+        ``random_mean`` and threshold ``random_quantile`` per component.
 
     References
     ----------
@@ -443,6 +486,15 @@ def efa(
     rotation : {"varimax", "promax", "oblimin"} or None
     seed : int
         Seed of the parallel analysis when ``n_factors`` is None.
+
+    Returns
+    -------
+    EfaResult
+        ``loadings`` (items × factors, rotated), ``communalities`` and ``uniquenesses``,
+        ``eigenvalues``, explained ``variance`` per factor, ``factor_correlations``
+        (oblique rotations only), ``n_factors`` with the rule that chose it
+        (``n_factors_rule``, ``n_factors_parallel``, ``n_factors_kaiser``) and
+        ``converged``.
 
     References
     ----------

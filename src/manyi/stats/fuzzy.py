@@ -108,6 +108,12 @@ def membership_matrix(
         Unknown column, non-numeric answers, an answer not in ``scale``, or a factor without
         any answer.
 
+    References
+    ----------
+    Zadeh, L. A. (1965). Fuzzy sets. *Information and Control* 8, 338–353.
+    汪培庄 (1983). 《模糊集合论及其应用》. 上海科学技术出版社 (fuzzy comprehensive
+    evaluation, whose evaluation matrix R this builds).
+
     Examples
     --------
     >>> d = pd.DataFrame({"speed": [5, 4, 4, 3], "staff": [5, 5, 4, 1]})
@@ -223,6 +229,14 @@ def fuzzy_evaluation(
     InvalidInput
         Shapes that do not match, memberships outside [0, 1], negative weights or weights not
         summing to 1, an unknown operator, or B identically zero.
+
+    References
+    ----------
+    Zadeh, L. A. (1965). Fuzzy sets. *Information and Control* 8, 338–353.
+    汪培庄 (1983). 《模糊集合论及其应用》. 上海科学技术出版社 (the M(∧,∨) … M(·,+)
+    composition models).
+    司守奎, 孙玺菁.《数学建模算法与应用》. 国防工业出版社 (the clothing-evaluation example
+    below: A = (0.1, 0.2, 0.3, 0.4) gives B = (0.2, 0.3, 0.4, 0.1) under M(∧,∨)).
 
     Examples
     --------

@@ -133,6 +133,14 @@ def ipa(
         Attributes that differ between importance and performance, non-finite values, an
         unknown centre, or a missing scale for ``centre="scale"``.
 
+    References
+    ----------
+    Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. *Journal of
+    Marketing* 41(1), 77–79.
+    Bacon, D. R. (2003). A comparison of approaches to importance-performance analysis.
+    *International Journal of Market Research* 45(1), 55–71 (data-centred vs scale-centred
+    cross-hairs).
+
     Examples
     --------
     >>> r = ipa({"speed": 0.4, "price": 0.1, "staff": 0.3}, {"speed": 3.1, "price": 4.2, "staff": 4.0})

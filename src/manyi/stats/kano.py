@@ -216,6 +216,18 @@ def kano(
         Frames that do not match, an unknown answer, or an attribute with fewer than
         ``min_respondents`` valid pairs.
 
+    References
+    ----------
+    Kano, N., Seraku, N., Takahashi, F. & Tsuji, S. (1984). Attractive quality and must-be
+    quality. *Journal of the Japanese Society for Quality Control* 14(2), 39–48.
+    Berger, C. et al. (1993). Kano's methods for understanding customer-defined quality.
+    *Center for Quality Management Journal* 2(4), 3–36 (evaluation table, Better/Worse).
+    Fong, D. (1996). Using the self-stated importance questionnaire to interpret Kano
+    questionnaire results. *Center for Quality Management Journal* 5(3), 21–24.
+    Lee, M. C. & Newcomb, J. F. (1997). Applying the Kano methodology to meet customer
+    requirements: NASA's microgravity science program. *Quality Management Journal* 4(3),
+    95–106 (total strength and category strength).
+
     Examples
     --------
     >>> f = pd.DataFrame({"wifi": ["喜欢"] * 4 + ["无所谓"], "clean": ["理所当然"] * 5})

@@ -271,6 +271,13 @@ def nps(
     confidence : float
         Confidence level of the interval.
 
+    Returns
+    -------
+    NpsResult
+        ``score`` (NPS on −100…100) with its standard error ``se`` and interval
+        ``ci_low``/``ci_high``; the shares ``promoters``, ``passives`` and ``detractors``
+        (0–1); ``n`` answers used, ``n_missing`` excluded and Kish's ``effective_n``.
+
     References
     ----------
     Reichheld, F. (2003). The one number you need to grow. Harvard Business Review.
@@ -377,6 +384,14 @@ def csat(
     confidence : float
         Confidence level of both intervals.
 
+    Returns
+    -------
+    CsatResult
+        ``mean`` rating with ``sd``, ``se`` and Student-t interval ``ci_low``/``ci_high``;
+        ``top_box_share`` (0–1) with its Wilson interval ``top_box_ci_low``/
+        ``top_box_ci_high`` and ``top_box_min`` (lowest answer counted); ``n``,
+        ``n_missing`` and Kish's ``effective_n``.
+
     References
     ----------
     Student (1908). The probable error of a mean. Biometrika 6, 1–25.
@@ -451,6 +466,13 @@ def ces(
         Non-negative respondent weights.
     confidence : float
         Confidence level of both intervals.
+
+    Returns
+    -------
+    CesResult
+        ``mean`` rating with ``sd``, ``se`` and Student-t interval ``ci_low``/``ci_high``;
+        ``low_effort_share`` (0–1) with its Wilson interval ``low_effort_ci_low``/
+        ``low_effort_ci_high``; ``n``, ``n_missing`` and Kish's ``effective_n``.
 
     References
     ----------

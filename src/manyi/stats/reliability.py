@@ -109,6 +109,12 @@ def cronbach_alpha(
     nan_policy : {"listwise", "pairwise"}
         How missing answers are handled (see :class:`AlphaResult`).
 
+    Returns
+    -------
+    AlphaResult
+        ``alpha`` (raw) and ``standardized_alpha``, the Feldt interval
+        ``ci_low``/``ci_high``, ``n`` respondents and ``k`` items used.
+
     References
     ----------
     Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
@@ -157,6 +163,13 @@ def item_analysis(data: pd.DataFrame, nan_policy: NanPolicy = "listwise") -> pd.
     *other* items (R psych's ``r.drop``), so an item is not correlated with itself.
 
     .. math:: r_{i,T-i} = \\mathrm{corr}(x_i, \\textstyle\\sum_{j \\ne i} x_j)
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents × items, numeric, same direction (reverse-keyed items recoded).
+    nan_policy : {"listwise", "pairwise"}
+        How missing answers are handled (see :class:`AlphaResult`).
 
     Returns
     -------
@@ -223,6 +236,16 @@ def composite_reliability(loadings: Sequence[float] | np.ndarray | pd.Series) ->
 
     Loadings of one construct, sign-aligned; ≥ 0.7 is the usual threshold.
 
+    Parameters
+    ----------
+    loadings : sequence of float, numpy array or pandas Series
+        Standardized loadings λ_i of one construct's indicators, each in [−1, 1].
+
+    Returns
+    -------
+    float
+        ρ_c between 0 and 1 (for positive loadings).
+
     References
     ----------
     Fornell, C. & Larcker, D. F. (1981). Evaluating structural equation models with
@@ -247,6 +270,17 @@ def average_variance_extracted(loadings: Sequence[float] | np.ndarray | pd.Serie
     AVE ≥ 0.5 means the construct explains more variance of its items than error does;
     for discriminant validity, √AVE should exceed the construct's correlations with other
     constructs (Fornell–Larcker criterion).
+
+    Parameters
+    ----------
+    loadings : sequence of float, numpy array or pandas Series
+        Standardized loadings λ_i of one construct's indicators, each in [−1, 1].
+
+    Returns
+    -------
+    float
+        AVE between 0 and 1: the mean share of an indicator's variance that the
+        construct explains.
 
     References
     ----------

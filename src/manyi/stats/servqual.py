@@ -223,6 +223,15 @@ def servqual(
     scale : (lowest, highest)
         Answer scale of E, P and zone columns (default the 7-point SERVQUAL scale).
 
+    Returns
+    -------
+    ServqualResult
+        ``items`` (per item: E and P means, ``gap`` = P − E, paired ``t``, ``p_value``,
+        ``dz``), ``dimensions`` (the same per dimension, with ``weight`` and
+        ``weighted_gap``), ``unweighted_score`` and ``weighted_score`` (overall SERVQUAL
+        gaps), the normalised ``weights`` and their ``weights_source``, and ``zone`` /
+        ``zone_dimensions`` (zone of tolerance, None without adequate expectations).
+
     References
     ----------
     Parasuraman, A., Zeithaml, V. A. & Berry, L. L. (1988). SERVQUAL: a multiple-item

@@ -101,6 +101,16 @@ def value_curve(
         Unknown column, non-numeric ratings, fewer than two groups, a named group absent from
         the data, or a group with fewer than 2 ratings of an element.
 
+    References
+    ----------
+    Kim, W. C. & Mauborgne, R. (1997). Value innovation: the strategic logic of high growth.
+    *Harvard Business Review* 75(1), 102–112 (the value curve).
+    Welch, B. L. (1947). The generalization of "Student's" problem when several different
+    population variances are involved. *Biometrika* 34(1–2), 28–35.
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+    Journal of Statistics* 6(2), 65–70. Checked against scipy.stats.ttest_ind, pingouin.ttest
+    and statsmodels' multipletests.
+
     Examples
     --------
     >>> d = pd.DataFrame({"who": ["customer"] * 4 + ["staff"] * 3,

@@ -205,9 +205,11 @@ class AnswerRow(Base):
     """One answered item. ``value`` is numeric where the item is (scores, choice positions)."""
 
     __tablename__ = "answers"
+    # One covering index serves both the all-time histogram of an item (prefix scan) and
+    # the time-window histogram (range on submitted_at); a second index would double the
+    # cost of every insert into the largest table.
     __table_args__ = (
-        Index("ix_answers_survey_question_item_value", "survey_id", "question", "item", "value"),
-        Index("ix_answers_survey_question_submitted", "survey_id", "question", "submitted_at"),
+        Index("ix_answers_survey_question_item_time_value", "survey_id", "question", "item", "submitted_at", "value"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -267,3 +269,23 @@ class FeedbackItemRow(Base):
     redacted_text: Mapped[str | None] = mapped_column(Text)
     enriched_at: Mapped[datetime | None] = mapped_column(DateTime)
     enrichment_version: Mapped[str | None] = mapped_column(String(64))
+    enrichment_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AnswerEnrichmentRow(Base):
+    """Text enrichment of one open answer (kept apart so the narrow answers table stays narrow)."""
+
+    __tablename__ = "answer_enrichments"
+    __table_args__ = (Index("ix_answer_enrichments_survey_question", "survey_id", "question"),)
+
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(IdType)
+    question: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    sentiment_label: Mapped[str | None] = mapped_column(String(16))
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    aspects: Mapped[list[Any] | None] = mapped_column()
+    redacted_text: Mapped[str | None] = mapped_column(Text)
+    enriched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    enrichment_version: Mapped[str] = mapped_column(String(64))
+    enrichment_error: Mapped[str | None] = mapped_column(Text)
