@@ -209,7 +209,14 @@ class AnswerRow(Base):
     # the time-window histogram (range on submitted_at); a second index would double the
     # cost of every insert into the largest table.
     __table_args__ = (
-        Index("ix_answers_survey_question_item_time_value", "survey_id", "question", "item", "submitted_at", "value"),
+        Index(
+            "ix_answers_survey_question_item_time_value",
+            "survey_id",
+            "question",
+            "item",
+            "submitted_at",
+            "value",
+        ),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -278,7 +285,9 @@ class AnswerEnrichmentRow(Base):
     __tablename__ = "answer_enrichments"
     __table_args__ = (Index("ix_answer_enrichments_survey_question", "survey_id", "question"),)
 
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True
+    )
     survey_id: Mapped[int] = mapped_column(IdType)
     question: Mapped[str] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8))
