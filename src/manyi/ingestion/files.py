@@ -1,4 +1,4 @@
-"""Reading tabular files as (line number, {header: value}) rows.
+"""Reading tabular files as (line number, {header: value}) rows, or as one DataFrame.
 
 CSV is decoded as UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of
 GBK/GB2312, what Excel in China writes); XLSX is read with openpyxl in read-only mode;
@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from manyi.errors import InvalidInput
 
@@ -151,3 +154,72 @@ def open_table(path: str | Path) -> TableFile:
         total = sum(1 for _ in reader)
         return TableFile(path, "csv", encoding, headers, total, text)
     raise InvalidInput(f"unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .jsonl")
+
+
+def _typed_column(values: list[Any]) -> pd.Series:
+    """One column with blanks as missing and numbers as numbers when every answer is one."""
+    cleaned = [None if v is None or (isinstance(v, str) and not v.strip()) else v for v in values]
+    series = pd.Series(cleaned, dtype=object)
+    present = series.dropna()
+    if present.empty:
+        return series.astype(float)
+    if all(isinstance(v, bool) for v in present):
+        return series
+    try:
+        numbers = pd.to_numeric(present.map(lambda v: v.strip() if isinstance(v, str) else v))
+    except (ValueError, TypeError):
+        return series.map(lambda v: v.strip() if isinstance(v, str) else v)
+    # Plain float64 with NaN for blanks: what every manyi.stats function expects (nullable
+    # integer columns would turn into object arrays in some NumPy operations).
+    out = pd.Series(np.nan, index=series.index, dtype=float)
+    out[present.index] = numbers.astype(float)
+    return out
+
+
+def read_frame(path: str | Path) -> pd.DataFrame:
+    """Read a CSV, XLSX or JSON Lines export into a DataFrame, one row per data line.
+
+    The file is opened by :func:`open_table`, so the same encodings (UTF-8 with or without
+    BOM, GBK/GB18030) and formats as the importer are accepted, and blank lines are skipped.
+    Blank cells become missing values; a column whose every answer is a number becomes
+    float (NaN for blanks), any other column keeps its text (stripped of outer spaces).
+
+    Raises
+    ------
+    InvalidInput
+        Unreadable or unsupported file, duplicate headers, a data line with more cells than
+        the header, a JSON line that is not an object, or a file without data rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "s.csv"
+    ...     _ = p.write_bytes("渠道,nps\\n电话,9\\n门店,\\n".encode("gbk"))
+    ...     frame = read_frame(p)
+    >>> frame["渠道"].tolist(), frame["nps"].tolist()
+    (['电话', '门店'], [9.0, nan])
+    """
+    table = open_table(path)
+    twice = sorted({h for h in table.headers if h and table.headers.count(h) > 1})
+    if twice:
+        raise InvalidInput(f"{table.path.name}: duplicate column header(s): {', '.join(twice)}")
+    rows = list(table.rows())
+    for row in rows:
+        if "__error__" in row.values:
+            raise InvalidInput(f"{table.path.name}, line {row.line}: {row.values['__error__']}")
+        if "__extra__" in row.values:
+            raise InvalidInput(
+                f"{table.path.name}, line {row.line}: more cells than the header has columns"
+            )
+    if not rows:
+        raise InvalidInput(f"{table.path.name} has no data rows")
+    columns = [h for h in table.headers if h] if table.format != "jsonl" else []
+    for row in rows:
+        for key in row.values:
+            if key not in columns:
+                columns.append(key)
+    data = {c: _typed_column([row.values.get(c) for row in rows]) for c in columns}
+    frame = pd.DataFrame(data)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
