@@ -83,3 +83,41 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
 @pytest.fixture
 def sqlite_db(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
     return make_database("sqlite", tmp_path, request)
+
+
+_BACKEND_PASSES = {"sqlite": 0, "postgresql": 0, "redis": 0}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call" or not report.passed:
+        return
+    if "[postgresql" in report.nodeid:
+        _BACKEND_PASSES["postgresql"] += 1
+    elif "[sqlite" in report.nodeid:
+        _BACKEND_PASSES["sqlite"] += 1
+    if "redis" in report.keywords:
+        _BACKEND_PASSES["redis"] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    counts = _BACKEND_PASSES
+    terminalreporter.write_sep("=", "manyi back-ends exercised")
+    terminalreporter.write_line(f"SQLite: {counts['sqlite']} database tests passed")
+    terminalreporter.write_line(
+        f"PostgreSQL: {counts['postgresql']} database tests passed"
+        if PG_URL
+        else "PostgreSQL: not configured"
+    )
+    terminalreporter.write_line(
+        f"Redis: {counts['redis']} queue tests passed" if REDIS_URL else "Redis: not configured"
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A configured service that ran no test means the suite silently skipped it: fail.
+    if exitstatus != 0 or session.config.option.collectonly or session.config.args != ["tests"]:
+        return
+    if PG_URL and _BACKEND_PASSES["postgresql"] == 0:
+        session.exitstatus = 1
+    if REDIS_URL and _BACKEND_PASSES["redis"] == 0:
+        session.exitstatus = 1

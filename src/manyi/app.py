@@ -14,11 +14,14 @@ from manyi import __version__
 from manyi.api.errors import install_error_handlers
 from manyi.api.routes import feedback, imports, responses, surveys
 from manyi.config import Settings
+from manyi.jobs.queue import JobQueue, build_queue
 from manyi.storage.database import Database
 from manyi.web.routes import router as web_router
 
 
-def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, db: Database | None = None, queue: JobQueue | None = None
+) -> FastAPI:
     """Build the FastAPI app (API under /api/v1, pages at /, health at /healthz)."""
     app = FastAPI(
         title="manyi 满意",
@@ -28,6 +31,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.effective_database_url, echo=settings.sql_echo)
+    app.state.queue = queue or build_queue(settings, app.state.db)
     install_error_handlers(app)
     app.add_middleware(
         SessionMiddleware,

@@ -158,3 +158,29 @@ def test_import_upload_reports_bad_rows(client: TestClient, auth: dict[str, str]
     r = client.post("/api/v1/imports", data={"survey_id": str(sid)}, files=files, headers=auth)
     assert r.status_code == 201, r.text
     assert (r.json()["imported"], r.json()["errors"]) == (2, 1)
+
+
+def test_feedback_enqueues_enrichment(client: TestClient, auth: dict[str, str]) -> None:
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    assert queue.huey.pending_count() == 0
+    client.post(
+        "/api/v1/feedback", json={"text": "退款三周还没到账", "kind": "complaint"}, headers=auth
+    )
+    assert queue.huey.pending_count() == 1
+
+
+def test_dead_queue_does_not_lose_a_submission(
+    db: Database, settings: object, auth: dict[str, str]
+) -> None:
+    from huey import RedisHuey
+
+    from manyi.app import create_app
+    from manyi.jobs.queue import build_queue
+
+    dead = build_queue(settings, db, huey=RedisHuey("manyi-dead", url="redis://127.0.0.1:1/0"))  # type: ignore[arg-type]
+    client = TestClient(create_app(settings, db, dead))  # type: ignore[arg-type]
+    r = client.post(
+        "/api/v1/feedback", json={"text": "客服态度很好", "kind": "praise"}, headers=auth
+    )
+    assert r.status_code == 201
+    assert client.get("/api/v1/feedback", headers=auth).json()["count"] == 1

@@ -63,3 +63,46 @@ def test_errors_are_clear_and_exit_non_zero(env: Path) -> None:
     assert bad.exit_code == 1
     assert "questions" in bad.output
     assert runner.invoke(app, ["import", str(env / "bad.json")]).exit_code == 2
+
+
+def test_organisation_set_up(env: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    assert (
+        runner.invoke(
+            app, ["department", "create", "LOG", "--name", "物流配送", "--name-en", "Delivery"]
+        ).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(
+            app, ["channel", "create", "wechat", "--kind", "social", "--name", "微信"]
+        ).exit_code
+        == 0
+    )
+    bad_kind = runner.invoke(app, ["channel", "create", "fax", "--kind", "fax", "--name", "传真"])
+    assert bad_kind.exit_code == 1
+    assert "unknown channel kind 'fax'" in bad_kind.output
+    created = runner.invoke(
+        app,
+        [
+            "touchpoint",
+            "create",
+            "delivery",
+            "--stage",
+            "usage",
+            "--name",
+            "配送",
+            "--department",
+            "LOG",
+        ],
+    )
+    assert created.exit_code == 0, created.output
+    assert (
+        runner.invoke(
+            app, ["touchpoint", "create", "delivery", "--stage", "usage", "--name", "配送"]
+        ).exit_code
+        == 1
+    )
+    shown = runner.invoke(app, ["org", "show"])
+    assert "wechat" in shown.stdout
+    assert "LOG" in shown.stdout

@@ -11,6 +11,7 @@ from manyi.accounts.service import User, user_for_token
 from manyi.config import Settings
 from manyi.domain.enums import Role
 from manyi.errors import NotAllowed, NotAuthenticated
+from manyi.jobs.queue import JobQueue
 from manyi.storage.database import Database
 
 _bearer = HTTPBearer(auto_error=False, description="API token from `manyi token create EMAIL`")
@@ -26,7 +27,13 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_queue(request: Request) -> JobQueue:
+    queue: JobQueue = request.app.state.queue
+    return queue
+
+
 DbDep = Annotated[Database, Depends(get_db)]
+QueueDep = Annotated[JobQueue, Depends(get_queue)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

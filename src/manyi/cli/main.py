@@ -1,4 +1,4 @@
-"""`manyi <noun> <verb>`: serve, demo, db, import, user, token, survey."""
+"""`manyi <noun> <verb>`: serve, demo, worker, db, import, analyze, text, user, token, survey."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from manyi.cli.analyze import analyze_command
+from manyi.cli.organisation import channel_app, department_app, org_app, touchpoint_app
+from manyi.cli.text import text_command
 from manyi.config import Settings
 from manyi.errors import ManyiError
 from manyi.storage.database import Database
@@ -27,6 +30,12 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(survey_app, name="survey")
+app.add_typer(department_app, name="department")
+app.add_typer(channel_app, name="channel")
+app.add_typer(touchpoint_app, name="touchpoint")
+app.add_typer(org_app, name="org")
+app.command("analyze")(analyze_command)
+app.command("text")(text_command)
 
 console = Console(stderr=True)
 
@@ -240,27 +249,71 @@ def demo(
     console.print(summary.describe())
 
 
-@app.command("serve")
-def serve(
-    host: Annotated[str | None, typer.Option(help="address to listen on (MANYI_HOST)")] = None,
-    port: Annotated[int | None, typer.Option(help="port (MANYI_PORT)")] = None,
+@app.command("worker")
+def worker(
+    workers: Annotated[int, typer.Option(help="worker threads")] = 1,
+    once: Annotated[
+        bool, typer.Option("--once", help="enrich everything pending now, then exit")
+    ] = False,
 ) -> None:
-    """Serve the web app and the API (SQLite file by default)."""
-    import uvicorn
-
-    from manyi.app import create_app
+    """Run background jobs (text enrichment) from the queue: SQLite by default, Redis with MANYI_REDIS_URL."""
+    from manyi.enrichment.service import enrich_pending
+    from manyi.jobs.queue import build_queue
     from manyi.storage.migrate import upgrade
 
     settings = _settings()
     db = _database(settings)
     upgrade(db)
+    if once:
+        run = enrich_pending(db)
+        console.print(
+            f"enriched {run.feedback_items} feedback items and {run.open_answers} open answers "
+            f"({run.errors} errors; version {run.version})"
+        )
+        return
+    queue = build_queue(settings, db)
+    console.print(f"manyi worker: {workers} thread(s), queue on {queue.backend}; Ctrl-C stops")
+    queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on (MANYI_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (MANYI_PORT)")] = None,
+    worker: Annotated[
+        bool,
+        typer.Option("--worker/--no-worker", help="also run the background jobs in this process"),
+    ] = True,
+) -> None:
+    """Serve the web app and the API (SQLite file by default), with an in-process job worker."""
+    import uvicorn
+
+    from manyi.app import create_app
+    from manyi.jobs.queue import build_queue
+    from manyi.storage.migrate import upgrade
+
+    settings = _settings()
+    db = _database(settings)
+    upgrade(db)
+    queue = build_queue(settings, db)
     host = host or settings.host
     port = port or settings.port
     console.print(f"database: {settings.effective_database_url}")
+    consumer = None
+    if worker:
+        # One machine: the queue's consumer runs beside the web server (architecture.md);
+        # with several machines, run `manyi serve --no-worker` and `manyi worker` apart.
+        consumer = queue.huey.create_consumer(workers=1, worker_type="thread", periodic=True)
+        consumer.start()
+        console.print(f"background jobs: in this process (queue on {queue.backend})")
     console.print(
         f"manyi is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
     )
-    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="info")
+    try:
+        uvicorn.run(create_app(settings, db, queue), host=host, port=port, log_level="info")
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

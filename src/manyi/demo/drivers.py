@@ -5,12 +5,13 @@ shifts)::
 
     g      = h_customer + u_response + segment shift + 0.15 × (time position)   # general halo
     z_k    = 0.5 g + 0.866 e_k + shift_k(t, segment)                             # driver k
-    NPS*   = 7.95 + Σ_k w_k z_k + ε,  ε ~ N(0, 1)                                # 0–10, rounded, clipped
+    NPS*   = 7.95 + Σ_k w_k z_k + ε,  ε ~ t(4) / √2, SD 1                       # 0–10, rounded, clipped
     rating = round(μ_k + 0.85 z_k)                                               # 1–5, clipped
 
 with h ~ N(0, 0.6²) per customer and u ~ N(0, 0.8²) per response. Incentivised
-respondents add 0.3 points on a five-point scale (0.75 on 0–10, 0.45 on 1–7) to every
-rating: response bias. The delivery driver carries the incident (−1.2 SD at full
+respondents add 10 % of the scale range to every latent score (0.4 on 1–5, 1.0 on 0–10,
+0.6 on 1–7), which after rounding at the ceiling shows as about +0.3 on CSAT: response
+bias. The delivery driver carries the incident (−1.2 SD at full
 strength), the 双11 strain and the lasting gain of the improvement plan (+0.15 SD).
 """
 

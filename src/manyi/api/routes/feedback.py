@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import ValidationError
 
-from manyi.api.deps import WRITERS, CurrentUser, DbDep, require
+from manyi.api.deps import WRITERS, CurrentUser, DbDep, QueueDep, require
 from manyi.api.schemas import (
     FeedbackBatchCreate,
     FeedbackCreate,
@@ -53,6 +53,7 @@ def submit(
         ),
     ],
     db: DbDep,
+    queue: QueueDep,
     user: CurrentUser,
     response: Response,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
@@ -64,6 +65,8 @@ def submit(
     )
     if not any(r.created for r in recorded):
         response.status_code = 200
+    else:
+        queue.enqueue_enrichment()
     return FeedbackRecordedList(data=[FeedbackRecorded(**r.__dict__) for r in recorded])
 
 

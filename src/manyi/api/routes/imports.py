@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from manyi.api.deps import DESIGNERS, CurrentUser, DbDep, SettingsDep, require
+from manyi.api.deps import DESIGNERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
 from manyi.api.schemas import ImportPublic
 from manyi.errors import InvalidInput
 from manyi.ingestion.importer import import_feedback, import_responses
@@ -24,6 +24,7 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 def upload(
     db: DbDep,
     settings: SettingsDep,
+    queue: QueueDep,
     user: CurrentUser,
     file: Annotated[UploadFile, File()],
     kind: Annotated[str, Form(pattern="^(responses|feedback)$")] = "responses",
@@ -48,6 +49,8 @@ def upload(
             result = import_responses(
                 db, path, survey_id, error_dir=error_dir, speeder_fraction=settings.speeder_fraction
             )
+    if result.imported:
+        queue.enqueue_enrichment()
     return ImportPublic(
         **{**result.__dict__, "error_file": str(result.error_file) if result.error_file else None}
     )

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from manyi.api.deps import WRITERS, CurrentUser, DbDep, SettingsDep, require
+from manyi.api.deps import WRITERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
 from manyi.api.schemas import ResponseCreate, ResponsePublic, ResponseRecorded, ResponsesPublic
 from manyi.ingestion.responses import ResponseIn, record_response
 from manyi.reporting.listing import get_response, list_responses
@@ -29,6 +29,7 @@ def submit(
     body: ResponseCreate,
     db: DbDep,
     settings: SettingsDep,
+    queue: QueueDep,
     user: CurrentUser,
     response: Response,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
@@ -44,6 +45,8 @@ def submit(
     )
     if not recorded.created:
         response.status_code = 200
+    elif any(isinstance(v, str) for v in body.answers.values()):
+        queue.enqueue_enrichment()  # open answers get sentiment and aspects in the background
     return ResponseRecorded(**recorded.__dict__)
 
 

@@ -1,0 +1,97 @@
+"""`manyi department|channel|touchpoint create` and `manyi org show`: the organisation's set-up."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from manyi.config import Settings
+from manyi.errors import ManyiError
+from manyi.storage.database import Database
+
+console = Console(stderr=True)
+department_app = typer.Typer(
+    help="Departments (who owns cases and touchpoints).", no_args_is_help=True
+)
+channel_app = typer.Typer(help="Feedback channels.", no_args_is_help=True)
+touchpoint_app = typer.Typer(help="Customer-journey touchpoints.", no_args_is_help=True)
+org_app = typer.Typer(help="The organisation's set-up.", no_args_is_help=True)
+
+
+def _db() -> Database:
+    settings = Settings()
+    return Database(settings.effective_database_url)
+
+
+def _fail(exc: ManyiError) -> typer.Exit:
+    console.print(f"[red]error:[/red] {exc.message}")
+    return typer.Exit(1)
+
+
+@department_app.command("create")
+def department_create(
+    code: str,
+    name: Annotated[str, typer.Option(help="name in Chinese")],
+    name_en: Annotated[str, typer.Option(help="name in English")] = "",
+) -> None:
+    """Create a department (prints its id; an existing code is reused)."""
+    from manyi.accounts.service import create_department
+
+    typer.echo(create_department(_db(), code, name, name_en))
+
+
+@channel_app.command("create")
+def channel_create(
+    code: str,
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="web, email, sms, app, phone, store, social, review_site, letter, import, api"
+        ),
+    ],
+    name: Annotated[str, typer.Option(help="name in Chinese")],
+    name_en: Annotated[str, typer.Option(help="name in English")] = "",
+) -> None:
+    """Create a feedback channel."""
+    from manyi.accounts.organisation import create_channel
+
+    try:
+        create_channel(_db(), code, kind, name, name_en)
+    except ManyiError as exc:
+        raise _fail(exc) from None
+    typer.echo(code)
+
+
+@touchpoint_app.command("create")
+def touchpoint_create(
+    code: str,
+    stage: Annotated[str, typer.Option(help="awareness, decision, usage or after_sales")],
+    name: Annotated[str, typer.Option(help="name in Chinese")],
+    name_en: Annotated[str, typer.Option(help="name in English")] = "",
+    department: Annotated[str | None, typer.Option(help="owning department code")] = None,
+) -> None:
+    """Create a touchpoint of the customer journey."""
+    from manyi.accounts.organisation import create_touchpoint
+
+    try:
+        create_touchpoint(_db(), code, stage, name, name_en, department)
+    except ManyiError as exc:
+        raise _fail(exc) from None
+    typer.echo(code)
+
+
+@org_app.command("show")
+def org_show() -> None:
+    """List departments, channels and touchpoints."""
+    from manyi.accounts.organisation import list_organisation
+
+    for title, entries in list_organisation(_db()).items():
+        table = Table(title=title)
+        for column in ("code", "kind/stage", "名称", "name", "department"):
+            table.add_column(column)
+        for e in entries:
+            table.add_row(e.code, e.kind, e.name_zh, e.name_en, e.department or "")
+        Console().print(table)

@@ -1,0 +1,1 @@
+"""Text enrichment of stored feedback items and open answers (the background job's work)."""

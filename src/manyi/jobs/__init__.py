@@ -1,0 +1,1 @@
+"""Background jobs on Huey: SQLite storage embedded by default, Redis for several workers."""

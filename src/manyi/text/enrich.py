@@ -1,0 +1,122 @@
+"""One call that enriches a batch of comments: the unit the background job and `manyi text` use.
+
+For each text: personal data is redacted first (analytics only ever read the redacted
+text), then the language is detected and sentiment and aspects are computed on the
+redacted, normalised text. Texts longer than ``MAX_ANALYSED_CHARS`` are analysed on their
+first ``MAX_ANALYSED_CHARS`` characters (the full text is still redacted), so a 10 MB
+paste costs bounded time. A text that cannot be analysed gets an ``error`` instead of
+taking the batch down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from manyi.text.aspects import aspects
+from manyi.text.language import detect_language
+from manyi.text.normalize import normalize
+from manyi.text.pii import redact
+from manyi.text.sentiment import model_version, sentiment
+from manyi.text.taxonomy import Taxonomy, default_taxonomy
+
+MAX_ANALYSED_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """What enrichment adds to one text.
+
+    Attributes
+    ----------
+    language : str
+        "zh", "en", "mixed", "other" or "empty".
+    sentiment_label : str or None
+        "negative", "neutral" or "positive"; None when the text could not be analysed.
+    sentiment_score : float or None
+        In [-1, 1].
+    aspects : list of dict
+        ``{"code", "name", "dimension", "label", "score", "evidence"}`` per aspect mentioned.
+    redacted_text : str
+        The text with personal data replaced by labels such as ``[手机号]``.
+    error : str or None
+        Why the text could not be analysed, if it could not.
+    """
+
+    language: str
+    sentiment_label: str | None
+    sentiment_score: float | None
+    aspects: list[dict[str, Any]] = field(default_factory=list)
+    redacted_text: str = ""
+    error: str | None = None
+
+
+def enrichment_version(taxonomy: Taxonomy | None = None) -> str:
+    """Changes whenever the sentiment model or the aspect taxonomy changes (→ re-enrichment)."""
+    tax = taxonomy or default_taxonomy()
+    blob = json.dumps([model_version(), repr(tax)], ensure_ascii=False, sort_keys=True)
+    return "e1-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def enrich_texts(texts: Sequence[object], taxonomy: Taxonomy | None = None) -> list[Enrichment]:
+    """Enrich a batch of texts (any objects: None and bytes are accepted and made text)."""
+    raw = [_as_text(t) for t in texts]
+    redacted = [redact(t) for t in raw]
+    analysed = [normalize(t[:MAX_ANALYSED_CHARS]) for t in redacted]
+    languages = [detect_language(t) for t in analysed]
+    try:
+        feelings: list[Any] = list(sentiment(analysed))
+        found: list[Any] = list(aspects(analysed, taxonomy))
+    except Exception:  # one bad text must not fail the batch: retry text by text
+        return [
+            _enrich_one(r, a, lang, taxonomy)
+            for r, a, lang in zip(redacted, analysed, languages, strict=True)
+        ]
+    return [
+        _result(lang, feeling, mentions, red)
+        for lang, feeling, mentions, red in zip(languages, feelings, found, redacted, strict=True)
+    ]
+
+
+def _enrich_one(
+    redacted: str, analysed: str, language: str, taxonomy: Taxonomy | None
+) -> Enrichment:
+    try:
+        return _result(
+            language, sentiment([analysed])[0], aspects([analysed], taxonomy)[0], redacted
+        )
+    except Exception as exc:
+        return Enrichment(language, None, None, [], redacted, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _result(language: str, feeling: Any, mentions: Sequence[Any], redacted: str) -> Enrichment:
+    return Enrichment(
+        language=language,
+        sentiment_label=str(feeling.label),
+        sentiment_score=round(float(feeling.score), 4),
+        aspects=[
+            {
+                "code": m.code,
+                "name": m.name,
+                "dimension": m.dimension,
+                "label": m.label,
+                "score": round(float(m.score), 4),
+                "evidence": m.evidence,
+            }
+            for m in mentions
+        ],
+        redacted_text=redacted,
+    )

@@ -1,0 +1,1 @@
+"""Evaluation of manyi's text models on public corpora (run as ``python -m``)."""

@@ -1,0 +1,280 @@
+"""A trained sentiment model as plain arrays: linear heads on hashed n-grams, saved as .npz.
+
+No pickle: a model is a JSON file (classes, feature kind, heads, training data, metrics,
+versions) and an ``.npz`` file of float16 vectors, readable by any NumPy and independent
+of the scikit-learn version that trained it (the version is still recorded).
+
+A *head* maps count rows ``x`` to one logit per output column ``c``:
+
+``binary`` transform (NB-SVM, Wang & Manning 2012): with ``b = 1[x > 0]`` and the
+log-count ratio ``r_c``, ``z_c = (b · (r_c ⊙ w_c)) / sqrt(b · r_c²) + β_c``, i.e. logistic
+regression on the L2-normalised, ratio-scaled binary features, folded into two vectors
+``u_c = r_c ⊙ w_c`` and ``v_c = r_c²``.
+
+``sublinear`` transform (TF-IDF): with ``t = 1 + ln x`` on non-zero counts,
+``z_c = (t · (idf ⊙ w_c)) / sqrt(t² · idf²) + β_c``.
+
+The ``sigmoid`` link turns one logit into P(second class) for two classes, or several
+one-vs-rest logits into probabilities normalised to sum to one; ``softmax`` is the
+multinomial link. A model averages the probabilities of its general heads; an *expert*
+(a domain gate head plus its own heads) is mixed in by the gate's probability ``g``:
+``P = (1 − αg)·P_general + αg·P_expert``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from manyi.errors import InvalidInput
+from manyi.text.sentiment_features import Featurizer
+
+__all__ = ["FORMAT", "Expert", "LinearHead", "SentimentModel", "load_model", "save_model"]
+
+FORMAT = "manyi-sentiment-linear/1"
+
+Transform = Literal["binary", "sublinear"]
+Link = Literal["sigmoid", "softmax"]
+
+
+def _row_dot(x: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
+    """``x @ columns`` for a (d, k) array → (n, k) float32."""
+    return np.asarray(x @ columns, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """One linear scorer on transformed n-gram counts.
+
+    Attributes
+    ----------
+    name : str
+        Key of the head's arrays in the ``.npz`` file.
+    transform : {"binary", "sublinear"}
+        How counts become features (see the module docstring).
+    link : {"sigmoid", "softmax"}
+        How logits become probabilities.
+    outputs : tuple of str
+        Output columns, in order (e.g. ``("negative", "positive")``).
+    u : numpy.ndarray
+        (d, k) folded weights (float16 on disk, float32 in memory); k = 1 for a
+        two-column sigmoid head.
+    v : numpy.ndarray
+        (d, k) or (d, 1) squared feature scales for the row norm.
+    intercept : numpy.ndarray
+        (k,) float32.
+    """
+
+    name: str
+    transform: Transform
+    link: Link
+    outputs: tuple[str, ...]
+    u: np.ndarray
+    v: np.ndarray
+    intercept: np.ndarray
+
+    def logits(self, counts: sp.csr_matrix) -> np.ndarray:
+        """(n, k) logits for count rows."""
+        if self.transform == "binary":
+            x = counts.copy()
+            x.data = np.ones_like(x.data)
+            squares = x
+        else:
+            x = counts.copy()
+            x.data = 1.0 + np.log(np.maximum(x.data, 1.0))
+            squares = x.multiply(x).tocsr()
+        norms = np.sqrt(np.maximum(_row_dot(squares, self.v), 1e-12))
+        return np.asarray(_row_dot(x, self.u) / norms + self.intercept, dtype=np.float32)
+
+    def proba(self, counts: sp.csr_matrix) -> np.ndarray:
+        """(n, len(outputs)) probabilities."""
+        z = self.logits(counts).astype(np.float64)
+        if self.link == "softmax":
+            z -= z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+        p = 1.0 / (1.0 + np.exp(-z))
+        if len(self.outputs) == 2 and p.shape[1] == 1:
+            return np.hstack([1.0 - p, p])
+        return np.asarray(p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Expert:
+    """A domain expert mixed in where its gate recognises the domain.
+
+    Attributes
+    ----------
+    name : str
+        Domain name, e.g. ``"hotel"``.
+    gate : LinearHead
+        Two outputs (``other``, the domain); its second column is ``g``.
+    heads : tuple of LinearHead
+        Heads trained on the domain's rows (probabilities averaged).
+    weight : float
+        α in ``P = (1 − αg)·P_general + αg·P_expert``.
+    """
+
+    name: str
+    gate: LinearHead
+    heads: tuple[LinearHead, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class SentimentModel:
+    """A loaded sentiment model for one language.
+
+    Attributes
+    ----------
+    language : str
+        ``"zh"`` or ``"en"``.
+    classes : tuple of str
+        ``("negative", "positive")`` or ``("negative", "neutral", "positive")``.
+    featurizer : Featurizer
+        Builds the count rows the heads read.
+    heads : tuple of LinearHead
+        General heads; their probabilities are averaged.
+    experts : tuple of Expert
+        Domain experts (may be empty).
+    metadata : dict
+        The JSON metadata as stored (version, data, splits, seed, metrics, versions).
+    """
+
+    language: str
+    classes: tuple[str, ...]
+    featurizer: Featurizer
+    heads: tuple[LinearHead, ...]
+    experts: tuple[Expert, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """The model version from its metadata."""
+        return str(self.metadata.get("version", "unversioned"))
+
+    def proba(self, counts: sp.csr_matrix) -> np.ndarray:
+        """(n, len(classes)) class probabilities for count rows."""
+        general = np.mean([h.proba(counts) for h in self.heads], axis=0)
+        for expert in self.experts:
+            g = expert.weight * expert.gate.proba(counts)[:, 1:2]
+            own = np.mean([h.proba(counts) for h in expert.heads], axis=0)
+            general = (1.0 - g) * general + g * own
+        return np.asarray(general)
+
+
+def _head_meta(head: LinearHead) -> dict[str, Any]:
+    return {
+        "name": head.name,
+        "transform": head.transform,
+        "link": head.link,
+        "outputs": list(head.outputs),
+    }
+
+
+def save_model(
+    model_dir: Path,
+    language: str,
+    classes: tuple[str, ...],
+    featurizer: Featurizer,
+    heads: tuple[LinearHead, ...],
+    experts: tuple[Expert, ...],
+    metadata: Mapping[str, Any],
+) -> tuple[Path, Path]:
+    """Write ``sentiment_<language>.json`` and ``sentiment_<language>.npz`` to ``model_dir``.
+
+    Returns the two paths. Arrays are stored as float16 (weights) and float32 (intercepts).
+    """
+    model_dir.mkdir(parents=True, exist_ok=True)
+    arrays: dict[str, np.ndarray] = {}
+    for head in (*heads, *(e.gate for e in experts), *(h for e in experts for h in e.heads)):
+        arrays[f"{head.name}.u"] = head.u.astype(np.float16)
+        arrays[f"{head.name}.v"] = head.v.astype(np.float16)
+        arrays[f"{head.name}.b"] = head.intercept.astype(np.float32)
+    meta = dict(metadata)
+    meta.update(
+        format=FORMAT,
+        language=language,
+        classes=list(classes),
+        features={"kind": featurizer.kind, "n_features": featurizer.n_features},
+        heads=[_head_meta(h) for h in heads],
+        experts=[
+            {
+                "name": e.name,
+                "gate": _head_meta(e.gate),
+                "heads": [_head_meta(h) for h in e.heads],
+                "weight": e.weight,
+            }
+            for e in experts
+        ],
+    )
+    npz_path = model_dir / f"sentiment_{language}.npz"
+    json_path = model_dir / f"sentiment_{language}.json"
+    np.savez_compressed(npz_path, **arrays)  # type: ignore[arg-type]
+    json_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return json_path, npz_path
+
+
+def _load_head(meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> LinearHead:
+    name = str(meta["name"])
+    return LinearHead(
+        name=name,
+        transform=meta["transform"],
+        link=meta["link"],
+        outputs=tuple(meta["outputs"]),
+        # float32 once at load: float16 matrix products are slow on CPUs.
+        u=np.ascontiguousarray(arrays[f"{name}.u"], dtype=np.float32),
+        v=np.ascontiguousarray(arrays[f"{name}.v"], dtype=np.float32),
+        intercept=np.asarray(arrays[f"{name}.b"], dtype=np.float32),
+    )
+
+
+def load_model(json_path: Path) -> SentimentModel:
+    """Read a model written by :func:`save_model` (the ``.npz`` lies beside the JSON).
+
+    Raises
+    ------
+    InvalidInput
+        When the files are missing, of another format, or inconsistent.
+    """
+    try:
+        meta = json.loads(json_path.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise InvalidInput(
+                f"{json_path.name}: not a {FORMAT} model (format {meta.get('format')!r})"
+            )
+        with np.load(json_path.with_suffix(".npz")) as data:
+            arrays = {k: data[k] for k in data.files}
+        features = meta["features"]
+        featurizer = Featurizer(str(features["kind"]), int(features["n_features"]))
+        heads = tuple(_load_head(h, arrays) for h in meta["heads"])
+        experts = tuple(
+            Expert(
+                name=str(e["name"]),
+                gate=_load_head(e["gate"], arrays),
+                heads=tuple(_load_head(h, arrays) for h in e["heads"]),
+                weight=float(e["weight"]),
+            )
+            for e in meta.get("experts", [])
+        )
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        if isinstance(exc, InvalidInput):
+            raise
+        raise InvalidInput(f"cannot read sentiment model {json_path}: {exc}") from exc
+    for head in (*heads, *(h for e in experts for h in e.heads)):
+        if head.u.shape[0] != featurizer.n_features or head.outputs != tuple(meta["classes"]):
+            raise InvalidInput(f"{json_path.name}: head {head.name} does not match the model")
+    return SentimentModel(
+        language=str(meta["language"]),
+        classes=tuple(meta["classes"]),
+        featurizer=featurizer,
+        heads=heads,
+        experts=experts,
+        metadata=meta,
+    )

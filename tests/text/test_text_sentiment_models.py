@@ -1,0 +1,112 @@
+"""The shipped sentiment model files: size, metadata, loading, and their recorded accuracy.
+
+The accuracies are recomputed here on the held-out splits (README protocol: stratified
+20 %, seed 0) and must equal what the model card and the metadata JSON report, and beat
+the TF-IDF + logistic regression baselines published in shared/data/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.metrics import accuracy_score
+
+from manyi.errors import InvalidInput
+from manyi.text.sentiment import MODEL_DIR, load_models
+from manyi.text.sentiment_model import load_model
+from manyi.text.training.data import load_airline, load_chnsenticorp, split_corpus
+from manyi.text.training.evaluate import document_predictions
+from shared_data import shared_file
+
+
+def metadata(language: str) -> dict:
+    return json.loads((MODEL_DIR / f"sentiment_{language}.json").read_text(encoding="utf-8"))
+
+
+def recorded(language: str, test: str, key: str) -> float:
+    return next(m[key] for m in metadata(language)["metrics"] if m["name"] == test)
+
+
+def test_model_files_are_small_and_not_pickles() -> None:
+    files = sorted(MODEL_DIR.glob("sentiment_*"))
+    assert {f.name for f in files} >= {
+        "sentiment_zh.json",
+        "sentiment_zh.npz",
+        "sentiment_en.json",
+        "sentiment_en.npz",
+    }
+    assert sum(f.stat().st_size for f in files) <= 30 * 2**20
+    with np.load(MODEL_DIR / "sentiment_zh.npz", allow_pickle=False) as data:
+        assert all(data[k].dtype in (np.float16, np.float32) for k in data.files)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_metadata_documents_the_model(language: str) -> None:
+    meta = metadata(language)
+    assert meta["version"].startswith(f"{language}-")
+    assert meta["splits"]["seed"] == 0 and meta["splits"]["test_size"] == 0.2
+    assert all(d["terms"] for d in meta["training_data"])
+    assert meta["environment"]["scikit-learn"].count(".") >= 1
+    assert meta["hygiene"]["rows_used"] > 0
+    assert meta["command"].startswith("python -m manyi.text.training sentiment")
+    assert {m["name"] for m in meta["metrics"]} >= set(
+        {"zh": ["chnsenticorp", "online_shopping"], "en": ["airline"]}[language]
+    )
+
+
+def test_shipped_model_reads_with_this_sklearn() -> None:
+    # The files are NumPy arrays, so any scikit-learn reads them; record which one trained.
+    assert (
+        metadata("zh")["environment"]["scikit-learn"].split(".")[0]
+        == sklearn.__version__.split(".")[0]
+    )
+
+
+def test_load_models_is_thread_safe_and_loads_once(tmp_path: Path) -> None:
+    for f in MODEL_DIR.glob("sentiment_*"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(load_models(tmp_path))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 6 and all(g is got[0] for g in got)
+
+
+def test_missing_language_falls_back_to_bundled(tmp_path: Path) -> None:
+    models = load_models(tmp_path)
+    assert models.zh.version == load_models().zh.version
+
+
+def test_corrupt_model_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "sentiment_zh.json").write_text('{"format": "something else"}')
+    with pytest.raises(InvalidInput, match="not a manyi-sentiment"):
+        load_model(tmp_path / "sentiment_zh.json")
+
+
+def test_chnsenticorp_accuracy_as_recorded() -> None:
+    data = shared_file("text/ChnSentiCorp_htl_all.csv").parent
+    test = split_corpus(load_chnsenticorp(data), "chnsenticorp").test
+    predicted = document_predictions(load_models().zh, test["text"].tolist())
+    accuracy = float(np.mean(predicted == test["label"].to_numpy()))
+    assert len(test) == 1553
+    assert accuracy == pytest.approx(recorded("zh", "chnsenticorp", "document_accuracy"), abs=6e-4)
+    # README baseline (TF-IDF + LR) on this split: 0.891.
+    assert accuracy > 0.891
+
+
+def test_airline_accuracy_as_recorded_and_above_readme_baseline() -> None:
+    data = shared_file("text/twitter_us_airline_dev.csv").parent
+    test = split_corpus(load_airline(data), "airline").test
+    predicted = document_predictions(load_models().en, test["text"].tolist())
+    accuracy = accuracy_score(test["label"], predicted)
+    assert len(test) == 2343
+    assert accuracy == pytest.approx(recorded("en", "airline", "document_accuracy"), abs=6e-4)
+    # README baseline (TF-IDF + LR, 3 classes) on this split: 0.808-0.812.
+    assert accuracy > 0.812
