@@ -50,3 +50,25 @@ def test_login_and_home_shows_recent_nps(db: Database, tmp_path: Path) -> None:
     assert "+40.0" in ok.text and "n=5" in ok.text
     zh = client.get("/?lang=zh-CN")
     assert "服务满意度调查" in zh.text and "近30天" in zh.text
+
+
+def test_home_distinguishes_not_asked_from_no_data(db: Database, tmp_path: Path) -> None:
+    make_user_token(db)
+    make_survey(
+        db,
+        title={"zh-CN": "开放题", "en": "Open only"},
+        questions=[{"code": "c", "kind": "open", "text": "意见"}],
+    )
+    make_survey(db)  # asks NPS and CSAT, but has no responses
+    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
+    page = client.get("/login?lang=en")
+    home = client.post(
+        "/login",
+        data={
+            "email": "admin@example.com",
+            "password": "correct horse battery",
+            "csrf_token": _csrf(page.text),
+        },
+    ).text
+    assert home.count('title="this survey does not ask it"') == 2
+    assert home.count("no data") == 2

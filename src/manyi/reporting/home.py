@@ -34,6 +34,8 @@ class SurveyOverview:
     nps: NpsResult | None
     csat: CsatResult | None
     csat_scale: tuple[int, int] | None
+    asks_nps: bool
+    asks_csat: bool
 
 
 def _histogram(s: Session, survey_id: int, question: str, since: datetime) -> np.ndarray:
@@ -101,6 +103,8 @@ def survey_overview(
                     nps_result,
                     csat_result,
                     scale,
+                    nps_q is not None,
+                    csat_q is not None,
                 )
             )
     return out

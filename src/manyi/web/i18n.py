@@ -24,6 +24,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "top_box": {"zh-CN": "满意率", "en": "top-2-box"},
     "ci": {"zh-CN": "95% 置信区间", "en": "95% CI"},
     "no_data": {"zh-CN": "无数据", "en": "no data"},
+    "not_asked": {"zh-CN": "该问卷不含此题", "en": "this survey does not ask it"},
     "no_surveys": {
         "zh-CN": "还没有问卷。运行 manyi demo 载入演示数据，或用 manyi survey create 创建问卷。",
         "en": "No surveys yet. Run `manyi demo` for demo data, or create one with `manyi survey create`.",
