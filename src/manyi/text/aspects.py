@@ -45,6 +45,7 @@ from manyi.text.aspects_match import (
     compile_taxonomy,
     match_form,
 )
+from manyi.text.inputs import comment_list
 from manyi.text.language import detect_language
 from manyi.text.taxonomy import Taxonomy, default_taxonomy
 
@@ -167,21 +168,7 @@ def _default_scorer(texts: Sequence[str]) -> list[float]:
 
 
 def _check_texts(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, str | bytes):
-        raise InvalidInput("aspects() takes a list of comments; wrap one comment as [text]")
-    try:
-        items = list(texts)
-    except TypeError:
-        raise InvalidInput(
-            f"aspects() takes a list of comments, got {type(texts).__name__}"
-        ) from None
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise InvalidInput(
-                f"comment #{i} is {type(item).__name__}, not text; drop or fill missing "
-                "comments first (e.g. pandas .fillna(''))"
-            )
-    return items
+    return comment_list(texts, "aspects")
 
 
 @dataclass

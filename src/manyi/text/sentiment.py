@@ -46,6 +46,7 @@ from typing import Literal
 import numpy as np
 
 from manyi.errors import InvalidInput
+from manyi.text.inputs import comment_list
 from manyi.text.language import detect_language
 from manyi.text.normalize import normalize
 from manyi.text.sentiment_model import SentimentModel, load_model
@@ -231,21 +232,7 @@ def model_version() -> str:
 
 
 def _check(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, str | bytes):
-        raise InvalidInput("sentiment() takes a list of comments; wrap one comment as [text]")
-    try:
-        items = list(texts)
-    except TypeError:
-        raise InvalidInput(
-            f"sentiment() takes a list of comments, got {type(texts).__name__}"
-        ) from None
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise InvalidInput(
-                f"texts[{i}] is {type(item).__name__}, not str; "
-                "pass '' for a missing comment (pandas: .fillna(''))"
-            )
-    return items
+    return comment_list(texts, "sentiment")
 
 
 def _labels(p: np.ndarray, classes: tuple[str, ...], band: float) -> tuple[list[Label], np.ndarray]:
