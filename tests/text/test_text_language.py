@@ -23,6 +23,8 @@ DATA = SHARED_ROOT / "text"
     ("text", "expected"),
     [
         ("服务态度很好", "zh"),
+        ("\u3040", "other"),  # one lone kana: no Chinese or Latin letters (was 0/0)
+        ("の", "other"),
         ("服務態度很好", "zh"),
         ("Great service, fast delivery!", "en"),
         ("iPhone 的屏幕很好", "zh"),

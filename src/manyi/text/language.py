@@ -151,6 +151,8 @@ def detect_language(text: str) -> Language:
         return "other"
     if c["hangul"] + c["other"] >= OTHER_SCRIPT_SHARE * total:
         return "other"
+    if h + latin == 0:  # letters, but neither Chinese nor Latin (e.g. one lone kana)
+        return "other"
     z = h / (h + latin / _LATIN_PER_IDEOGRAPH)
     if z >= ZH_THRESHOLD:
         return "zh"
