@@ -31,7 +31,6 @@ list is only as good as its author; check it against a human coder with
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -40,6 +39,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from manyi.errors import InvalidInput
+from manyi.text.inputs import corpus_texts
 from manyi.text.keywords import is_content_token
 from manyi.text.normalize import normalize
 from manyi.text.segment import tokenize
@@ -47,20 +47,6 @@ from manyi.text.segment import tokenize
 __all__ = ["CodedAnswers", "code_answers", "compile_codebook", "term_frequencies"]
 
 Codebook = Mapping[str, Iterable[str | re.Pattern[str]]]
-
-
-def _as_texts(texts: Iterable[str] | pd.Series) -> list[str]:
-    if isinstance(texts, str):
-        raise InvalidInput("texts must be a list of answers, not one string")
-    out: list[str] = []
-    for t in texts:
-        if t is None or (isinstance(t, float) and math.isnan(t)):
-            out.append("")
-        elif isinstance(t, str):
-            out.append(t)
-        else:
-            raise InvalidInput(f"every answer must be a string, got {type(t).__name__}")
-    return out
 
 
 def _join(parts: list[str]) -> str:
@@ -120,7 +106,7 @@ def term_frequencies(
         raise InvalidInput(f"ngram must be a pair (lo, hi) with 1 <= lo <= hi <= 5, got {ngram!r}")
     if not isinstance(min_count, int) or min_count < 1:
         raise InvalidInput(f"min_count must be a positive integer, got {min_count!r}")
-    docs = _as_texts(texts)
+    docs = corpus_texts(texts)
     counts: Counter[tuple[str, int]] = Counter()
     doc_freq: Counter[tuple[str, int]] = Counter()
     for text in docs:
@@ -291,7 +277,7 @@ def code_answers(
     if not isinstance(examples, int) or examples < 0:
         raise InvalidInput(f"examples must be a non-negative integer, got {examples!r}")
     index = texts.index if isinstance(texts, pd.Series) else None
-    docs = _as_texts(texts)
+    docs = corpus_texts(texts)
     prepared = [normalize(t).lower() for t in docs]
     flags: dict[str, list[bool]] = {}
     for theme, (include, exclude) in compiled.items():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
 
 from manyi.errors import InvalidInput
 
@@ -28,3 +31,22 @@ def comment_list(texts: Sequence[str], function: str) -> list[str]:
                 "pass '' for a missing comment (pandas: .fillna(''))"
             )
     return items
+
+
+def corpus_texts(texts: Iterable[str] | pd.Series, name: str = "texts") -> list[str]:
+    """Return a corpus as a list of str, a missing answer (None/NaN) as ``""``.
+
+    Corpus statistics (frequencies, key phrases, topics) count an unanswered open question
+    as an empty document; anything else that is not a string is refused.
+    """
+    if isinstance(texts, str):
+        raise InvalidInput(f"{name} must be a list of comments, not one string")
+    out: list[str] = []
+    for t in texts:
+        if t is None or (isinstance(t, float) and math.isnan(t)):
+            out.append("")
+        elif isinstance(t, str):
+            out.append(t)
+        else:
+            raise InvalidInput(f"every text in {name} must be a string, got {type(t).__name__}")
+    return out

@@ -45,6 +45,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from manyi.errors import InvalidInput
+from manyi.text.inputs import corpus_texts
 from manyi.text.segment import is_punctuation, stopwords, tokenize
 
 __all__ = [
@@ -183,20 +184,6 @@ def candidate_phrases(text: str, max_ngram: int = 2) -> list[str]:
         raise InvalidInput(f"max_ngram must be 1 or 2, got {max_ngram!r}")
     content, pairs = _tokens_and_pairs(text, max_ngram)
     return content + [p[0] for p in pairs]
-
-
-def _as_texts(texts: Iterable[str] | pd.Series) -> list[str]:
-    if isinstance(texts, str):
-        raise InvalidInput("texts must be a list of comments, not one string")
-    out: list[str] = []
-    for t in texts:
-        if t is None or (isinstance(t, float) and math.isnan(t)):
-            out.append("")
-        elif isinstance(t, str):
-            out.append(t)
-        else:
-            raise InvalidInput(f"every text must be a string, got {type(t).__name__}")
-    return out
 
 
 def pagerank(
@@ -403,7 +390,7 @@ def key_phrases(
             raise InvalidInput(f"{name} must be a positive integer, got {value!r}")
     if max_ngram not in (1, 2):
         raise InvalidInput(f"max_ngram must be 1 or 2, got {max_ngram!r}")
-    docs = _as_texts(texts)
+    docs = corpus_texts(texts)
     split = [_tokens_and_pairs(t, max_ngram) for t in docs]
     phrase_docs = [content + [p[0] for p in pairs] for content, pairs in split]
     columns = ["phrase", "score", "count", "documents", "share"]

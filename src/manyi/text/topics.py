@@ -26,7 +26,6 @@ finite lift).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from manyi.errors import InvalidInput
+from manyi.text.inputs import corpus_texts
 from manyi.text.keywords import candidate_phrases
 
 __all__ = [
@@ -117,20 +117,6 @@ class TopicModel:
     n_topics: int
     coherence_by_k: pd.Series
     reconstruction_error: float
-
-
-def _as_texts(texts: Iterable[str] | pd.Series, name: str = "texts") -> list[str]:
-    if isinstance(texts, str):
-        raise InvalidInput(f"{name} must be a list of comments, not one string")
-    out: list[str] = []
-    for t in texts:
-        if t is None or (isinstance(t, float) and math.isnan(t)):
-            out.append("")
-        elif isinstance(t, str):
-            out.append(t)
-        else:
-            raise InvalidInput(f"every text in {name} must be a string, got {type(t).__name__}")
-    return out
 
 
 def npmi_coherence(top_phrases: list[str], doc_sets: list[set[str]]) -> float:
@@ -236,7 +222,7 @@ def discover_topics(
     >>> sorted(t.phrases[0] for t in model.topics)
     ['客服', '物流']
     """
-    docs = _as_texts(texts)
+    docs = corpus_texts(texts)
     if n_topics is not None and (not isinstance(n_topics, int) or n_topics < 1):
         raise InvalidInput(f"n_topics must be a positive integer, got {n_topics!r}")
     if not isinstance(max_topics, int) or max_topics < 2:
@@ -418,8 +404,8 @@ def emerging_topics(
     >>> emerging_topics(now, before)["phrase"].tolist()
     ['太慢', '退款', '退款太慢']
     """
-    current = _as_texts(current_texts, "current_texts")
-    baseline = _as_texts(baseline_texts, "baseline_texts")
+    current = corpus_texts(current_texts, "current_texts")
+    baseline = corpus_texts(baseline_texts, "baseline_texts")
     if not current or not baseline:
         raise InvalidInput("both the current and the baseline period need comments")
     if not 0.0 < alpha < 1.0:
