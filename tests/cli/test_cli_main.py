@@ -106,3 +106,16 @@ def test_organisation_set_up(env: Path) -> None:
     shown = runner.invoke(app, ["org", "show"])
     assert "wechat" in shown.stdout
     assert "LOG" in shown.stdout
+
+
+def test_hostile_text_in_an_error_is_printed_not_interpreted(env: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    (env / "s.json").write_text(json.dumps(survey_definition()), encoding="utf-8")
+    runner.invoke(app, ["survey", "create", str(env / "s.json"), "--code", "svc"])
+    (env / "r.csv").write_text("[/],nps\nx,9\n", encoding="utf-8")
+    (env / "map.yaml").write_text('"[/]": "[bold]nowhere"\n', encoding="utf-8")
+    result = runner.invoke(
+        app, ["import", str(env / "r.csv"), "--survey", "svc", "--mapping", str(env / "map.yaml")]
+    )
+    assert result.exit_code == 1
+    assert "the mapping sends column '[/]' to '[bold]nowhere'" in result.output

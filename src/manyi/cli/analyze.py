@@ -12,20 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from manyi.cli.common import console, fail
 from manyi.errors import ManyiError
 
-console = Console(stderr=True)
-
 LANGS = ("zh-CN", "en")
-
-
-def _fail(exc: ManyiError) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc.message}", markup=True, highlight=False)
-    for e in exc.errors[:50]:
-        console.print(f"  {'.'.join(map(str, e.loc))}: {e.msg}", markup=False, highlight=False)
-    return typer.Exit(1)
 
 
 def analyze_command(
@@ -83,7 +74,7 @@ def analyze_command(
                 json_out.write_text(report_to_json(report), encoding="utf-8")
             out.write_text(render_html(report, lang), encoding="utf-8")
     except ManyiError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     statuses = {key: section.status for key, section in report.sections.items()}
     for key, section in report.sections.items():
         if section.status == "not requested":

@@ -8,15 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from manyi.cli.analyze import analyze_command
+from manyi.cli.common import console, fail, load_settings, open_database
 from manyi.cli.organisation import channel_app, department_app, org_app, touchpoint_app
 from manyi.cli.text import text_command
-from manyi.config import Settings
 from manyi.errors import ManyiError
-from manyi.storage.database import Database
 
 app = typer.Typer(
     help="manyi 满意: customer-satisfaction and service-quality feedback system.",
@@ -37,39 +35,18 @@ app.add_typer(org_app, name="org")
 app.command("analyze")(analyze_command)
 app.command("text")(text_command)
 
-console = Console(stderr=True)
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as exc:
-        console.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from None
-
-
-def _database(settings: Settings) -> Database:
-    return Database(settings.effective_database_url, echo=settings.sql_echo)
-
-
-def _fail(exc: ManyiError) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc.message}")
-    for e in exc.errors[:50]:
-        console.print(f"  {'.'.join(map(str, e.loc))}: {e.msg}")
-    return typer.Exit(1)
-
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
     """Create or migrate the database schema to the newest version."""
     from manyi.storage.migrate import current_revision, upgrade
 
-    settings = _settings()
-    db = _database(settings)
+    settings = load_settings()
+    db = open_database(settings)
     try:
         upgrade(db, revision)
     except ManyiError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(f"database {db.url.split('@')[-1]} at revision {current_revision(db)}")
 
 
@@ -92,10 +69,10 @@ def user_create(
     password = sys.stdin.readline().rstrip("\r\n")
     try:
         user = create_user(
-            _database(_settings()), email, password, role, name=name, department=department
+            open_database(load_settings()), email, password, role, name=name, department=department
         )
     except ManyiError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     typer.echo(user.id)
 
 
@@ -107,9 +84,9 @@ def token_create(
     from manyi.accounts.service import create_token
 
     try:
-        typer.echo(create_token(_database(_settings()), email, name))
+        typer.echo(create_token(open_database(load_settings()), email, name))
     except ManyiError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 @survey_app.command("create")
@@ -129,9 +106,9 @@ def survey_create(
         console.print(f"[red]error:[/red] {file.name} is not valid JSON: {exc}")
         raise typer.Exit(1) from None
     try:
-        survey = create_survey(_database(_settings()), definition, code=code, status=status)
+        survey = create_survey(open_database(load_settings()), definition, code=code, status=status)
     except ManyiError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     typer.echo(survey.id)
 
 
@@ -168,8 +145,8 @@ def import_file(
     if feedback == (survey is not None):
         console.print("[red]error:[/red] give either --survey ID or --feedback")
         raise typer.Exit(2)
-    settings = _settings()
-    db = _database(settings)
+    settings = load_settings()
+    db = open_database(settings)
     error_dir = settings.data_dir / "import-errors"
     try:
         with _progress() as bar:
@@ -192,7 +169,7 @@ def import_file(
                     speeder_fraction=settings.speeder_fraction,
                 )
     except ManyiError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(
         f"{result.imported} imported, {result.duplicates} already stored, {result.errors} rejected "
         f"(of {result.total_rows} rows; import {result.import_id})"
@@ -228,8 +205,8 @@ def demo(
     from manyi.demo.load import load_demo
     from manyi.storage.migrate import upgrade
 
-    settings = _settings()
-    db = _database(settings)
+    settings = load_settings()
+    db = open_database(settings)
     upgrade(db)
     with _progress() as bar:
         task = bar.add_task("loading demo data", total=None)
@@ -261,8 +238,8 @@ def worker(
     from manyi.jobs.queue import build_queue
     from manyi.storage.migrate import upgrade
 
-    settings = _settings()
-    db = _database(settings)
+    settings = load_settings()
+    db = open_database(settings)
     upgrade(db)
     if once:
         run = enrich_pending(db)
@@ -292,8 +269,8 @@ def serve(
     from manyi.jobs.queue import build_queue
     from manyi.storage.migrate import upgrade
 
-    settings = _settings()
-    db = _database(settings)
+    settings = load_settings()
+    db = open_database(settings)
     upgrade(db)
     queue = build_queue(settings, db)
     host = host or settings.host

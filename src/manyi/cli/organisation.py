@@ -8,27 +8,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from manyi.config import Settings
+from manyi.cli.common import fail, load_settings, open_database
 from manyi.errors import ManyiError
-from manyi.storage.database import Database
 
-console = Console(stderr=True)
 department_app = typer.Typer(
     help="Departments (who owns cases and touchpoints).", no_args_is_help=True
 )
 channel_app = typer.Typer(help="Feedback channels.", no_args_is_help=True)
 touchpoint_app = typer.Typer(help="Customer-journey touchpoints.", no_args_is_help=True)
 org_app = typer.Typer(help="The organisation's set-up.", no_args_is_help=True)
-
-
-def _db() -> Database:
-    settings = Settings()
-    return Database(settings.effective_database_url)
-
-
-def _fail(exc: ManyiError) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc.message}")
-    return typer.Exit(1)
 
 
 @department_app.command("create")
@@ -40,7 +28,7 @@ def department_create(
     """Create a department (prints its id; an existing code is reused)."""
     from manyi.accounts.service import create_department
 
-    typer.echo(create_department(_db(), code, name, name_en))
+    typer.echo(create_department(open_database(load_settings()), code, name, name_en))
 
 
 @channel_app.command("create")
@@ -59,9 +47,9 @@ def channel_create(
     from manyi.accounts.organisation import create_channel
 
     try:
-        create_channel(_db(), code, kind, name, name_en)
+        create_channel(open_database(load_settings()), code, kind, name, name_en)
     except ManyiError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     typer.echo(code)
 
 
@@ -77,9 +65,9 @@ def touchpoint_create(
     from manyi.accounts.organisation import create_touchpoint
 
     try:
-        create_touchpoint(_db(), code, stage, name, name_en, department)
+        create_touchpoint(open_database(load_settings()), code, stage, name, name_en, department)
     except ManyiError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     typer.echo(code)
 
 
@@ -88,7 +76,7 @@ def org_show() -> None:
     """List departments, channels and touchpoints."""
     from manyi.accounts.organisation import list_organisation
 
-    for title, entries in list_organisation(_db()).items():
+    for title, entries in list_organisation(open_database(load_settings())).items():
         table = Table(title=title)
         for column in ("code", "kind/stage", "名称", "name", "department"):
             table.add_column(column)

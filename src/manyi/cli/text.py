@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from manyi.cli.common import console, fail
 from manyi.errors import ManyiError
-
-console = Console(stderr=True)
 
 
 def text_command(
@@ -53,8 +51,7 @@ def text_command(
                 progress=lambda done, total: bar.update(task, completed=done, total=total or None),
             )
     except ManyiError as exc:
-        console.print(f"[red]error:[/red] {exc.message}")
-        raise typer.Exit(1) from None
+        raise fail(exc) from None
     shares = ", ".join(f"{k} {v:,}" for k, v in sorted(result.sentiment_counts.items()))
     console.print(
         f"{result.rows:,} comments enriched ({shares}); {result.errors} could not be analysed"
