@@ -185,6 +185,8 @@ def test_main_quick_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     semeval.write_text(
         '<?xml version="1.0"?><sentences><sentence id="1"><text>The waiter was rude.</text>'
         '<aspectCategories><aspectCategory category="service" polarity="negative"/>'
+        '</aspectCategories></sentence><sentence id="2"><text>We asked the waiter.</text>'
+        '<aspectCategories><aspectCategory category="service" polarity="positive"/>'
         "</aspectCategories></sentence></sentences>",
         encoding="utf-8",
     )
@@ -193,6 +195,8 @@ def test_main_quick_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(args) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     semeval_result = report["results"][1]["lexicon"]
-    assert semeval_result["detection"]["tp"] == 1  # "waiter" -> staff_attitude -> service
-    assert semeval_result["polarity"]["tp"] == 0  # the stub scores 0: neutral, gold negative
+    assert semeval_result["detection"]["tp"] == 2  # "waiter" -> staff_attitude -> service
+    # "rude" is an opinion word (negative, right); the second sentence has none, so the
+    # whole sentence decides, and the stub model scores it 0: neutral, gold positive.
+    assert semeval_result["polarity"]["tp"] == 1
     assert "Detection+polarity" in capsys.readouterr().out

@@ -19,13 +19,23 @@ How, for a batch of comments:
    sentences (TF-IDF character 2–4-gram cosine by default, or the optional multilingual
    Universal Sentence Encoder); the single most similar aspect is mentioned when the
    similarity reaches ``example_threshold`` (default :data:`EXAMPLE_THRESHOLD`);
-4. every clause that mentions something is scored once, all comments in one batch, by
-   ``scorer`` (default: :func:`manyi.text.sentiment.sentiment`'s score in [-1, 1]);
+4. every clause that mentions something gets a sentiment: by default from its *opinion
+   words* (:func:`manyi.text.opinion.opinions`: 热情, 太慢, 不贵, "rude", "not good";
+   一般 / "ok" are an explicit neutral), none when it has no opinion word; with
+   ``clause_sentiment="scorer"`` from ``scorer`` (a model) instead;
 5. per comment and aspect, one :class:`AspectMention`: its score is the mean of the
-   scores of the clauses that mention it; when that is neutral (within
-   ±``neutral_band``: "环境还行", "we ordered the fish"), it takes the score of the whole
-   comment instead (``context_weight``); its label is ``positive``/``negative`` when the
-   score is beyond ±``neutral_band``, else ``neutral``.
+   scores of the clauses that mention it; when none of them has a score, or the mean is
+   neutral (within ±``neutral_band``) without an explicit "so-so", it takes the
+   sentiment of the whole comment instead (``context_weight``): the mean of the
+   comment's opinion words and of ``scorer`` (default
+   :func:`manyi.text.sentiment.sentiment`) on the whole comment; its label is
+   ``positive``/``negative`` when the score is beyond ±``neutral_band``, else
+   ``neutral``.
+
+Why opinion words first: the sentiment models were trained on whole reviews and tweets;
+on short clauses from another domain they are barely better than chance, and below an
+always-positive guess on the restaurant corpora. Opinion words carry the polarity of a
+clause far more reliably; see docs/text-aspects.md for the measurements.
 """
 
 from __future__ import annotations
@@ -47,15 +57,18 @@ from manyi.text.aspects_match import (
 )
 from manyi.text.inputs import comment_list
 from manyi.text.language import detect_language
+from manyi.text.opinion import OpinionLexicon, OpinionTerm, opinions
 from manyi.text.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
+    "ASPECT_RULES",
     "CONTEXT_WEIGHT",
     "EXAMPLE_THRESHOLD",
     "MAX_CHARS",
     "NEUTRAL_BAND",
     "AspectClause",
     "AspectMention",
+    "ClauseSentiment",
     "Scorer",
     "aspects",
     "mentions_frame",
@@ -72,6 +85,9 @@ EXAMPLE_THRESHOLD: dict[str, float] = {"tfidf": 0.5, "usem3": 0.6}
 #: their two sides. Chosen on the development fifth of the evaluation corpora; see
 #: docs/text-aspects.md.
 CONTEXT_WEIGHT = 1.0
+#: Version of the rules that turn clauses into mentions: part of the enrichment version,
+#: so stored enrichments are redone when the rules change.
+ASPECT_RULES = "aspects-2 (opinion words first)"
 #: Scores within ±NEUTRAL_BAND are labelled neutral.
 NEUTRAL_BAND = 0.2
 #: Only the first MAX_CHARS characters of a comment are analysed (a review is rarely
@@ -79,6 +95,8 @@ NEUTRAL_BAND = 0.2
 MAX_CHARS = 10_000
 
 Label = Literal["negative", "neutral", "positive"]
+#: Where a clause's sentiment comes from: its opinion words, or the scorer.
+ClauseSentiment = Literal["opinion", "scorer"]
 MatchedBy = Literal["keyword", "example"]
 #: Maps a batch of texts to sentiment scores in [-1, 1], one per text.
 Scorer = Callable[[Sequence[str]], Sequence[float]]
@@ -94,23 +112,27 @@ class AspectClause:
         The clause as written in the comment.
     start, end : int
         Its offsets in the comment: ``comment[start:end] == text``.
-    score : float
-        Sentiment of the clause in [-1, 1].
+    score : float or None
+        Sentiment of the clause in [-1, 1]; None when it was read from opinion words and
+        the clause has none ("我们点了鱼").
     matched_by : {"keyword", "example"}
         How the aspect was found in this clause.
     terms : tuple of str
         The keywords found, or the nearest example sentence for an example match.
     similarity : float
         Cosine similarity to the nearest example (1.0 for keyword matches).
+    opinion : tuple of OpinionTerm
+        The opinion words the score was read from (empty with a scorer).
     """
 
     text: str
     start: int
     end: int
-    score: float
+    score: float | None
     matched_by: MatchedBy
     terms: tuple[str, ...]
     similarity: float
+    opinion: tuple[OpinionTerm, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,8 +151,9 @@ class AspectMention:
         Sentiment label: from ``score`` with the neutral band.
     score : float
         Mean sentiment score of the clauses that mention the aspect, in [-1, 1]; when
-        that is within the neutral band, moved towards the whole comment's score by
-        ``context_weight`` (see :func:`aspects`).
+        they have none, or it is within the neutral band without an explicit "so-so",
+        moved towards the whole comment's score by ``context_weight`` (see
+        :func:`aspects`).
     evidence : str
         Text of the first clause that mentions it.
     start, end : int
@@ -231,22 +254,30 @@ def aspects(
     example_encoder: Encoder = "tfidf",
     neutral_band: float = NEUTRAL_BAND,
     context_weight: float = CONTEXT_WEIGHT,
+    clause_sentiment: ClauseSentiment | None = None,
+    opinion_lexicon: OpinionLexicon | None = None,
 ) -> list[list[AspectMention]]:
     """Find the aspects each comment talks about and the sentiment of each.
 
-    For aspect :math:`a` in comment :math:`d` with clauses :math:`C_{d,a}` that mention
-    it (keyword hit, or example similarity
+    For aspect :math:`a` in comment :math:`d`, let :math:`C_{d,a}` be the clauses that
+    mention it (keyword hit, or example similarity
     :math:`\\max_{e \\in E_a} \\cos(\\phi(c), \\phi(e)) \\ge \\tau`, with :math:`\\phi`
-    the TF-IDF character 2–4-gram vector and :math:`\\tau` = ``example_threshold``):
+    the TF-IDF character 2–4-gram vector and :math:`\\tau` = ``example_threshold``) and
+    :math:`S_{d,a} \\subseteq C_{d,a}` those with a score (all of them with a scorer;
+    those with opinion words by default). Then
 
-    .. math:: m_{d,a} = \\frac{1}{|C_{d,a}|} \\sum_{c \\in C_{d,a}} \\mathrm{score}(c),
+    .. math:: m_{d,a} = \\frac{1}{|S_{d,a}|} \\sum_{c \\in S_{d,a}} \\mathrm{score}(c)
+              \\ (0 \\text{ if } S_{d,a} = \\emptyset),
               \\qquad
-              s_{d,a} = \\begin{cases} m_{d,a} & |m_{d,a}| > b \\\\
+              s_{d,a} = \\begin{cases} m_{d,a} & |m_{d,a}| > b
+                        \\text{ or an explicit "so-so"} \\\\
                         (1 - \\lambda)\\, m_{d,a} + \\lambda\\, \\mathrm{score}(d) & \\text{otherwise}
                         \\end{cases}
 
     and the label is positive when :math:`s > b`, negative when :math:`s < -b`, else
     neutral (:math:`b` = ``neutral_band``, :math:`\\lambda` = ``context_weight``).
+    :math:`\\mathrm{score}(d)` is ``scorer`` on the whole comment, averaged with the
+    comment's opinion-word score when it has one (opinion mode).
 
     Parameters
     ----------
@@ -255,8 +286,9 @@ def aspects(
     taxonomy : Taxonomy, optional
         Aspects to look for; :func:`~manyi.text.taxonomy.default_taxonomy` when None.
     scorer : callable, optional
-        Maps a list of clause texts to scores in [-1, 1] (values outside are clipped).
-        Default: :func:`manyi.text.sentiment.sentiment` scores.
+        Maps a list of texts to scores in [-1, 1] (values outside are clipped).
+        Default: :func:`manyi.text.sentiment.sentiment` scores. It scores whole comments,
+        and clauses too when ``clause_sentiment="scorer"``.
     example_threshold : float, optional
         Similarity from which a clause matches an example sentence; above 1 turns
         example matching off. Default :data:`EXAMPLE_THRESHOLD` of the encoder (TF-IDF
@@ -270,6 +302,13 @@ def aspects(
     context_weight : float, default CONTEXT_WEIGHT (1.0)
         How far a mention whose clauses are neutral moves towards the whole comment's
         score; 0 keeps clause scores only.
+    clause_sentiment : {"opinion", "scorer"}, optional
+        Where a clause's sentiment comes from: its opinion words
+        (:func:`manyi.text.opinion.opinions`) or ``scorer``. Default: ``"opinion"``
+        when ``scorer`` is None, ``"scorer"`` when you pass one (a model trained on your
+        own feedback is then used on the clauses).
+    opinion_lexicon : OpinionLexicon, optional
+        Opinion words to read (default: the bundled lexicon).
 
     Returns
     -------
@@ -295,6 +334,9 @@ def aspects(
     [('food_taste', 'positive'), ('waiting_time', 'negative')]
     """
     comments = _check_texts(texts)
+    mode: ClauseSentiment = clause_sentiment or ("opinion" if scorer is None else "scorer")
+    if mode not in ("opinion", "scorer"):
+        raise InvalidInput(f"clause_sentiment must be 'opinion' or 'scorer', got {mode!r}")
     if not 0.0 <= context_weight <= 1.0:
         raise InvalidInput(f"context_weight must be in [0, 1], got {context_weight}")
     if not 0.0 <= neutral_band < 1.0:
@@ -315,20 +357,51 @@ def aspects(
     wanted = [i for i, hits in enumerate(found) if hits]
     # Comments with a mention are scored whole too (same batch, one scorer call) when the
     # context weight asks for it.
-    in_context = sorted({clauses[i].comment for i in wanted}) if context_weight > 0 else []
-    batch = [clauses[i].scored for i in wanted] + [comments[c][:MAX_CHARS] for c in in_context]
-    scores = _score(batch, scorer or _default_scorer)
-    clause_score = dict(zip(wanted, scores[: len(wanted)], strict=True))
-    comment_score = dict(zip(in_context, scores[len(wanted) :], strict=True))
+    opinion_of: dict[int, tuple[OpinionTerm, ...]] = {}
+    comment_score: dict[int, float] = {}
+    if mode == "scorer":
+        # Comments with a mention are scored whole too, in the same batch (one scorer call).
+        in_context = sorted({clauses[i].comment for i in wanted}) if context_weight > 0 else []
+        whole = [comments[c][:MAX_CHARS] for c in in_context]
+        scores = _score([clauses[i].scored for i in wanted] + whole, scorer or _default_scorer)
+        clause_score: dict[int, float | None] = dict(
+            zip(wanted, scores[: len(wanted)], strict=True)
+        )
+        comment_score = dict(zip(in_context, scores[len(wanted) :], strict=True))
+    else:
+        read = opinions([clauses[i].text for i in wanted], opinion_lexicon)
+        clause_score = {i: o.score for i, o in zip(wanted, read, strict=True)}
+        opinion_of = {i: o.terms for i, o in zip(wanted, read, strict=True)}
     grouped: list[dict[int, list[AspectClause]]] = [{} for _ in comments]
     for i in wanted:
         clause = clauses[i]
         for aspect, (how, terms, similarity) in found[i].items():
             grouped[clause.comment].setdefault(aspect, []).append(
                 AspectClause(
-                    clause.text, clause.start, clause.end, clause_score[i], how, terms, similarity
+                    clause.text,
+                    clause.start,
+                    clause.end,
+                    clause_score[i],
+                    how,
+                    terms,
+                    similarity,
+                    opinion_of.get(i, ()),
                 )
             )
+    if mode == "opinion" and context_weight > 0:
+        # Only comments with a mention that needs its context are read whole: the model on
+        # a long review is the expensive part.
+        needy = [
+            index
+            for index, per_aspect in enumerate(grouped)
+            if any(_clause_view(found_in, neutral_band)[1] for found_in in per_aspect.values())
+        ]
+        whole = [comments[c][:MAX_CHARS] for c in needy]
+        model = _score(whole, scorer or _default_scorer)
+        comment_score = {
+            c: m if o.score is None else (m + o.score) / 2
+            for c, o, m in zip(needy, opinions(whole, opinion_lexicon), model, strict=True)
+        }
     results: list[list[AspectMention]] = []
     for index, per_aspect in enumerate(grouped):
         language = detect_language(comments[index][:MAX_CHARS]) if per_aspect else "zh"
@@ -352,6 +425,17 @@ def _score(texts: list[str], scorer: Scorer) -> list[float]:
     return [float(v) for v in values]
 
 
+def _clause_view(clauses: list[AspectClause], band: float) -> tuple[float, bool]:
+    """The mean score of the clauses that have one, and whether the whole comment must
+    decide: no clause has a score, or their mean is neutral without an explicit "so-so"
+    ("味道一般" is an opinion, not a lack of one, and keeps its neutral score)."""
+    scored = [c.score for c in clauses if c.score is not None]
+    score = float(np.mean(scored)) if scored else 0.0
+    opinion = [t for c in clauses for t in c.opinion]
+    so_so = bool(opinion) and all(t.polarity == "neutral" for t in opinion)
+    return score, abs(score) <= band and not so_so
+
+
 def _mention(
     taxonomy: Taxonomy,
     index: int,
@@ -362,8 +446,8 @@ def _mention(
 ) -> AspectMention:
     aspect = taxonomy.aspects[index]
     weight, comment_score = context
-    score = float(np.mean([c.score for c in clauses]))
-    if abs(score) <= band:  # the clauses say little: lean on the whole comment
+    score, needs_context = _clause_view(clauses, band)
+    if needs_context:  # the clauses say little: lean on the whole comment
         score = (1.0 - weight) * score + weight * comment_score
     first = clauses[0]
     how: MatchedBy = "keyword" if any(c.matched_by == "keyword" for c in clauses) else "example"

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from manyi.text.aspects import aspects
+from manyi.text.aspects import ASPECT_RULES, aspects
 from manyi.text.language import detect_language
 from manyi.text.normalize import normalize
+from manyi.text.opinion import load_opinion_lexicon
 from manyi.text.pii import redact
 from manyi.text.sentiment import model_version, sentiment
 from manyi.text.taxonomy import Taxonomy, default_taxonomy
@@ -55,9 +56,11 @@ class Enrichment:
 
 
 def enrichment_version(taxonomy: Taxonomy | None = None) -> str:
-    """Changes whenever the sentiment model or the aspect taxonomy changes (→ re-enrichment)."""
+    """Changes whenever the sentiment model, the opinion lexicon, the aspect rules or the
+    aspect taxonomy change (→ re-enrichment)."""
     tax = taxonomy or default_taxonomy()
-    blob = json.dumps([model_version(), repr(tax)], ensure_ascii=False, sort_keys=True)
+    parts = [model_version(), load_opinion_lexicon().digest, ASPECT_RULES, repr(tax)]
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True)
     return "e1-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

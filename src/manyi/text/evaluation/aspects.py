@@ -37,7 +37,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from manyi.errors import InvalidInput
-from manyi.text.aspects import CONTEXT_WEIGHT, MAX_CHARS, NEUTRAL_BAND, Scorer, aspects
+from manyi.text.aspects import (
+    CONTEXT_WEIGHT,
+    MAX_CHARS,
+    NEUTRAL_BAND,
+    ClauseSentiment,
+    Scorer,
+    aspects,
+)
 from manyi.text.aspects_match import Encoder, compile_taxonomy
 from manyi.text.evaluation.aspects_data import AspectCorpus, load_ai_challenger, load_semeval
 from manyi.text.taxonomy import Taxonomy, default_taxonomy
@@ -152,11 +159,14 @@ def lexicon_predictions(
     example_threshold: float | None = None,
     example_encoder: Encoder = "tfidf",
     context_weight: float = CONTEXT_WEIGHT,
+    clause_sentiment: ClauseSentiment = "opinion",
 ) -> list[dict[str, str]]:
     """Run :func:`~manyi.text.aspects.aspects` and map mentions onto corpus categories.
 
     Mentions whose codes map to the same category are pooled: the category's score is
-    the mean of their scores, labelled with the neutral band.
+    the mean of their scores, labelled with the neutral band. ``clause_sentiment`` is
+    passed on explicitly (``scorer`` here is the cached default model, which would
+    otherwise switch :func:`~manyi.text.aspects.aspects` to scorer mode).
     """
     results = aspects(
         list(corpus.texts),
@@ -165,6 +175,7 @@ def lexicon_predictions(
         example_threshold=example_threshold,
         example_encoder=example_encoder,
         context_weight=context_weight,
+        clause_sentiment=clause_sentiment,
     )
     out: list[dict[str, str]] = []
     for mentions in results:
@@ -338,12 +349,21 @@ def _polarity_variants(
 ) -> dict[str, tuple[Prf, float]]:
     """Per-aspect polarity from other sources, on the same detected categories."""
     taxonomy = default_taxonomy()
-    clause_only = lexicon_predictions(corpus, taxonomy, scorer, context_weight=0.0)
     comment = scorer([corpus.texts[i][:MAX_CHARS] for i in range(len(corpus.texts))])
     variants = {
-        "default: clause score, comment score when the clauses are neutral": default,
-        "clause score only (context_weight=0)": clause_only,
-        "comment score for every aspect (no clause-level sentiment)": [
+        "default: opinion words of the clauses; the comment's sentiment when they have none": (
+            default
+        ),
+        "opinion words of the clauses only (context_weight=0)": lexicon_predictions(
+            corpus, taxonomy, scorer, context_weight=0.0
+        ),
+        "model score of the clauses; the comment's score when neutral (before 0.2)": (
+            lexicon_predictions(corpus, taxonomy, scorer, clause_sentiment="scorer")
+        ),
+        "model score of the clauses only": lexicon_predictions(
+            corpus, taxonomy, scorer, context_weight=0.0, clause_sentiment="scorer"
+        ),
+        "model score of the whole comment for every aspect": [
             {c: _label(comment[i]) for c in p} for i, p in enumerate(default)
         ],
         "always positive (majority baseline)": [dict.fromkeys(p, "positive") for p in default],
