@@ -125,9 +125,10 @@ class OpinionLexicon:
         Language -> set of negator tokens.
     degree : dict
         Language -> set of words allowed between a negator and its opinion word.
-    longest : dict
-        Language -> most tokens one entry can span (Chinese: its length in characters,
-        since jieba may cut it anywhere).
+    prefixes : dict
+        Language -> every proper prefix of an entry (Chinese by character, English by
+        word), so that matching stops extending a run of tokens as soon as no entry
+        can start with it.
     """
 
     version: str
@@ -135,7 +136,7 @@ class OpinionLexicon:
     entries: dict[str, dict[str, Polarity]]
     negators: dict[str, frozenset[str]]
     degree: dict[str, frozenset[str]]
-    longest: dict[str, int]
+    prefixes: dict[str, frozenset[str]]
 
 
 # Emphasis marks that do not break a negation's scope ("*not* romantic").
@@ -168,7 +169,7 @@ def _compile(data: object, source: str) -> OpinionLexicon:
     entries: dict[str, dict[str, Polarity]] = {}
     negators: dict[str, frozenset[str]] = {}
     degree: dict[str, frozenset[str]] = {}
-    longest: dict[str, int] = {}
+    prefixes: dict[str, frozenset[str]] = {}
     for language in ("zh", "en"):
         block = data.get(language)
         if not isinstance(block, dict) or set(block) - set(_LISTS):
@@ -188,11 +189,15 @@ def _compile(data: object, source: str) -> OpinionLexicon:
             frozenset(_key(str(w), language) for w in block.get(name) or [])
             for name in ("negators", "degree")
         )
-        spans = (len(k) if language == "zh" else k.count(" ") + 1 for k in words)
-        longest[language] = max(spans, default=1)
+        if language == "zh":
+            prefixes[language] = frozenset(k[:n] for k in words for n in range(1, len(k)))
+        else:
+            prefixes[language] = frozenset(
+                " ".join(k.split(" ")[:n]) for k in words for n in range(1, k.count(" ") + 1)
+            )
     blob = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
     digest = hashlib.sha256(blob.encode()).hexdigest()[:12]
-    return OpinionLexicon(data["version"], digest, entries, negators, degree, longest)
+    return OpinionLexicon(data["version"], digest, entries, negators, degree, prefixes)
 
 
 _LOCK = threading.Lock()
@@ -261,6 +266,7 @@ def _read(text: str, lexicon: OpinionLexicon) -> Opinion:
     key = "en" if language == "en" else "zh"
     tokens = _tokens(form, key)
     entries, negators, degree = lexicon.entries[key], lexicon.negators[key], lexicon.degree[key]
+    prefixes = lexicon.prefixes[key]
     # A mixed comment has English words too: read them with the English list.
     other = lexicon.entries["en"] if language == "mixed" else {}
     joiner = "" if key == "zh" else " "
@@ -272,16 +278,24 @@ def _read(text: str, lexicon: OpinionLexicon) -> Opinion:
             found.append(glued)
             i += 1
             continue
-        for n in range(min(lexicon.longest[key], len(tokens) - i), 0, -1):
-            span = joiner.join(tokens[i : i + n])
+        # Longest run of tokens that is an entry: extend while the run is still the
+        # beginning of some entry.
+        best: tuple[int, str, Polarity] | None = None
+        span = ""
+        for n in range(1, len(tokens) - i + 1):
+            span = tokens[i] if n == 1 else span + joiner + tokens[i + n - 1]
             polarity = entries.get(span) or (other.get(span) if n == 1 else None)
             if polarity is not None:
-                negated = polarity != "neutral" and _negated(tokens, i, negators, degree)
-                found.append(OpinionTerm(span.replace(" - ", "-"), polarity, negated))
-                i += n
+                best = (n, span, polarity)
+            if span not in prefixes:
                 break
-        else:
+        if best is None:
             i += 1
+            continue
+        n, span, polarity = best
+        negated = polarity != "neutral" and _negated(tokens, i, negators, degree)
+        found.append(OpinionTerm(span.replace(" - ", "-"), polarity, negated))
+        i += n
     positive = negative = 0.0
     for term in found:
         if term.polarity == "positive":
