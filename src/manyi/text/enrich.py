@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,9 @@ def enrich_texts(texts: Sequence[object], taxonomy: Taxonomy | None = None) -> l
     languages = [detect_language(t) for t in analysed]
     try:
         feelings: list[Any] = list(sentiment(analysed))
-        found: list[Any] = list(aspects(analysed, taxonomy))
+        found: list[Any] = list(
+            aspects(analysed, taxonomy, _reusing(analysed, feelings), clause_sentiment="opinion")
+        )
     except Exception:  # one bad text must not fail the batch: retry text by text
         return [
             _enrich_one(r, a, lang, taxonomy)
@@ -92,6 +94,24 @@ def enrich_texts(texts: Sequence[object], taxonomy: Taxonomy | None = None) -> l
         _result(lang, feeling, mentions, red)
         for lang, feeling, mentions, red in zip(languages, feelings, found, redacted, strict=True)
     ]
+
+
+def _reusing(
+    texts: Sequence[str], feelings: Sequence[Any]
+) -> Callable[[Sequence[str]], list[float]]:
+    """A scorer for aspects() that reuses the sentiment already computed for a whole
+    comment (aspects() falls back to it) instead of running the model on it twice."""
+    known = {text: float(f.score) for text, f in zip(texts, feelings, strict=True)}
+
+    def scorer(batch: Sequence[str]) -> list[float]:
+        missing = [t for t in batch if t not in known]
+        if missing:
+            known.update(
+                (t, float(f.score)) for t, f in zip(missing, sentiment(missing), strict=True)
+            )
+        return [known[t] for t in batch]
+
+    return scorer
 
 
 def _enrich_one(
