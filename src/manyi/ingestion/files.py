@@ -4,17 +4,21 @@ CSV is decoded as UTF-8 (with or without BOM) or, failing that, GB18030 (a super
 GBK/GB2312, what Excel in China writes); XLSX is read with openpyxl in read-only mode;
 JSON Lines gives one object per line. Line numbers are the file's own (header = line 1),
 so an error file can point a user at the exact line.
+
+CSV and JSON Lines are streamed: :func:`open_table` reads the file once to find its
+encoding and count its rows, and :meth:`TableFile.rows` reads it again row by row, so a
+million-row file never sits in memory whole (it used to be decoded into one string, which
+costs up to four bytes a character once a single emoji is in the file).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,7 +26,9 @@ import pandas as pd
 from manyi.errors import InvalidInput
 
 ENCODINGS = ("utf-8-sig", "gb18030")
-csv.field_size_limit(16 * 1024 * 1024)
+FIELD_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(FIELD_LIMIT)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,13 +46,15 @@ class TableFile:
     encoding: str | None
     headers: list[str]
     total: int
-    _text: str | None = None
 
     def rows(self) -> Iterator[SourceRow]:
+        """The data rows, read from the file as they are asked for (blank lines skipped)."""
         if self.format == "csv":
-            yield from _csv_rows(self._text or "")
+            with self.path.open(encoding=self.encoding, newline="") as fh:
+                yield from _csv_rows(fh, self.path.name)
         elif self.format == "jsonl":
-            yield from _jsonl_rows(self._text or "")
+            with self.path.open(encoding=self.encoding) as fh:
+                yield from _jsonl_rows(fh)
         else:
             yield from _xlsx_rows(self.path)
 
@@ -63,17 +71,47 @@ def decode(data: bytes) -> tuple[str, str]:
     )
 
 
+def _read_with_encoding(
+    path: Path, newline: str | None, read: Callable[[IO[str]], T]
+) -> tuple[T, str]:
+    """``read`` the file as text in the first of ``ENCODINGS`` that decodes all of it.
+
+    The file is decoded as it is read, block by block, never held whole in memory.
+    """
+    for encoding in ENCODINGS:
+        try:
+            with path.open(encoding=encoding, newline=newline) as fh:
+                return read(fh), encoding
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(
+        "the file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV and try again"
+    )
+
+
+def _csv_records(fh: IO[str], name: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) of each CSV record; a broken record is a clear error."""
+    reader = csv.reader(fh)
+    line = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a cell over FIELD_LIMIT characters
+            raise InvalidInput(f"{name}, line {line}: not readable as CSV: {exc}") from None
+        yield line, record
+        line = reader.line_num + 1
+
+
 def _clean_header(value: Any) -> str:
     return str(value).strip().lstrip("\ufeff") if value is not None else ""
 
 
-def _csv_rows(text: str) -> Iterator[SourceRow]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    headers = [_clean_header(h) for h in next(reader, [])]
-    start = reader.line_num + 1
-    for record in reader:
-        line = start
-        start = reader.line_num + 1
+def _csv_rows(fh: IO[str], name: str = "the file") -> Iterator[SourceRow]:
+    records = _csv_records(fh, name)
+    headers = [_clean_header(h) for h in next(records, (1, []))[1]]
+    for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
         values: dict[str, Any] = {
@@ -84,8 +122,8 @@ def _csv_rows(text: str) -> Iterator[SourceRow]:
         yield SourceRow(line, values)
 
 
-def _jsonl_rows(text: str) -> Iterator[SourceRow]:
-    for number, raw in enumerate(text.splitlines(), start=1):
+def _jsonl_rows(lines: Iterable[str]) -> Iterator[SourceRow]:
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
@@ -141,18 +179,21 @@ def open_table(path: str | Path) -> TableFile:
             path, "xlsx", None, [_clean_header(h) for h in first if h is not None], total
         )
     if suffix in (".jsonl", ".ndjson"):
-        text, encoding = decode(path.read_bytes())
-        total = sum(1 for line in text.splitlines() if line.strip())
-        keys: list[str] = []
-        return TableFile(path, "jsonl", encoding, keys, total, text)
+        total, encoding = _read_with_encoding(
+            path, None, lambda fh: sum(1 for line in fh if line.strip())
+        )
+        return TableFile(path, "jsonl", encoding, [], total)
     if suffix in (".csv", ".txt", ".tsv"):
-        text, encoding = decode(path.read_bytes())
-        reader = csv.reader(io.StringIO(text, newline=""))
-        headers = [_clean_header(h) for h in next(reader, [])]
+
+        def header_and_count(fh: IO[str]) -> tuple[list[str], int]:
+            records = _csv_records(fh, path.name)
+            headers = [_clean_header(h) for h in next(records, (1, []))[1]]
+            return headers, sum(1 for _ in records)
+
+        (headers, total), encoding = _read_with_encoding(path, "", header_and_count)
         if not any(headers):
             raise InvalidInput(f"{path.name} has no header line")
-        total = sum(1 for _ in reader)
-        return TableFile(path, "csv", encoding, headers, total, text)
+        return TableFile(path, "csv", encoding, headers, total)
     raise InvalidInput(f"unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .jsonl")
 
 
