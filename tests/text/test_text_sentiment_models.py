@@ -7,6 +7,7 @@ the TF-IDF + logistic regression baselines published in shared/data/README.md.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from pathlib import Path
@@ -110,3 +111,38 @@ def test_airline_accuracy_as_recorded_and_above_readme_baseline() -> None:
     assert accuracy == pytest.approx(recorded("en", "airline", "document_accuracy"), abs=6e-4)
     # README baseline (TF-IDF + LR, 3 classes) on this split: 0.808-0.812.
     assert accuracy > 0.812
+
+
+def test_english_prior_correction_is_applied_and_recorded() -> None:
+    model = load_models().en
+    assert metadata("en")["format"] == "manyi-sentiment-linear/2"
+    assert model.class_weights == tuple(metadata("en")["class_weights"])
+    assert model.class_weights[1] > 1.0  # neutral is up-weighted (see docs/text-models.md)
+    counts = model.featurizer.featurize(["ok thanks", "worst airline ever", "flight 12 gate?"])
+    plain = dataclasses.replace(model, class_weights=()).proba(counts.documents)
+    expected = plain * np.asarray(model.class_weights)
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.proba(counts.documents), expected, rtol=1e-6)
+
+
+def test_format_1_files_still_load(tmp_path: Path) -> None:
+    for f in MODEL_DIR.glob("sentiment_en.*"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    path = tmp_path / "sentiment_en.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["format"] = "manyi-sentiment-linear/1"
+    del meta["class_weights"]
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    assert load_model(path).class_weights == ()
+
+
+@pytest.mark.parametrize("weights", [[1.0, 2.0], [1.0, 0.0, 1.0]])
+def test_bad_class_weights_are_a_clear_error(tmp_path: Path, weights: list[float]) -> None:
+    for f in MODEL_DIR.glob("sentiment_en.*"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    path = tmp_path / "sentiment_en.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["class_weights"] = weights
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(InvalidInput, match="class_weights"):
+        load_model(path)

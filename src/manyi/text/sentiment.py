@@ -16,7 +16,8 @@ How one comment is scored
    ``w_i =`` :data:`CONTRAST_TAIL_WEIGHT` for a contrast tail (the part after 但是 / but),
    1 otherwise: the tail decides more of the verdict ("不错，但是太贵了" leans negative).
 4. ``score = P(positive) − P(negative)`` in [−1, 1]; ``confidence = max_c P(c)``.
-5. Label: the English model has three classes and returns the most probable one. The
+5. Label: the English model has three classes and returns the most probable one (its
+   probabilities include a prior correction, ``class_weights`` in the model file). The
    Chinese training corpora are binary (positive/negative), so Chinese ``neutral`` is
    *derived*: it is returned when ``|score| <`` the model's ``neutral_band`` (0.2 for the
    shipped model, i.e. P(positive) between 0.4 and 0.6). It means "the model is

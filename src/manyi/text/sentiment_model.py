@@ -18,7 +18,10 @@ The ``sigmoid`` link turns one logit into P(second class) for two classes, or se
 one-vs-rest logits into probabilities normalised to sum to one; ``softmax`` is the
 multinomial link. A model averages the probabilities of its general heads; an *expert*
 (a domain gate head plus its own heads) is mixed in by the gate's probability ``g``:
-``P = (1 − αg)·P_general + αg·P_expert``.
+``P = (1 − αg)·P_general + αg·P_expert``. Optional *class weights* ``π`` (format 2) then
+rescale the result, ``P_c ∝ π_c·P_c``: a prior correction for a model whose training
+rows were weighted unevenly across classes (the English model, see
+``docs/text-models.md``).
 """
 
 from __future__ import annotations
@@ -35,9 +38,19 @@ import scipy.sparse as sp
 from manyi.errors import InvalidInput
 from manyi.text.sentiment_features import Featurizer
 
-__all__ = ["FORMAT", "Expert", "LinearHead", "SentimentModel", "load_model", "save_model"]
+__all__ = [
+    "FORMAT",
+    "READABLE_FORMATS",
+    "Expert",
+    "LinearHead",
+    "SentimentModel",
+    "load_model",
+    "save_model",
+]
 
-FORMAT = "manyi-sentiment-linear/1"
+FORMAT = "manyi-sentiment-linear/2"
+#: Formats this module reads: version 1 files (no class weights) still load unchanged.
+READABLE_FORMATS = ("manyi-sentiment-linear/1", FORMAT)
 
 Transform = Literal["binary", "sublinear"]
 Link = Literal["sigmoid", "softmax"]
@@ -145,6 +158,8 @@ class SentimentModel:
         Domain experts (may be empty).
     metadata : dict
         The JSON metadata as stored (version, data, splits, seed, metrics, versions).
+    class_weights : tuple of float
+        Prior correction ``π``, one per class (``P_c ∝ π_c·P_c``); empty for none.
     """
 
     language: str
@@ -153,6 +168,7 @@ class SentimentModel:
     heads: tuple[LinearHead, ...]
     experts: tuple[Expert, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    class_weights: tuple[float, ...] = ()
 
     @property
     def version(self) -> str:
@@ -166,6 +182,9 @@ class SentimentModel:
             g = expert.weight * expert.gate.proba(counts)[:, 1:2]
             own = np.mean([h.proba(counts) for h in expert.heads], axis=0)
             general = (1.0 - g) * general + g * own
+        if self.class_weights:
+            general = general * np.asarray(self.class_weights, dtype=np.float64)
+            general /= np.maximum(general.sum(axis=1, keepdims=True), 1e-12)
         return np.asarray(general)
 
 
@@ -186,11 +205,17 @@ def save_model(
     heads: tuple[LinearHead, ...],
     experts: tuple[Expert, ...],
     metadata: Mapping[str, Any],
+    class_weights: tuple[float, ...] = (),
 ) -> tuple[Path, Path]:
     """Write ``sentiment_<language>.json`` and ``sentiment_<language>.npz`` to ``model_dir``.
 
-    Returns the two paths. Arrays are stored as float16 (weights) and float32 (intercepts).
+    Returns the two paths. Arrays are stored as float16 (weights) and float32 (intercepts);
+    ``class_weights`` (one per class, or empty) go into the JSON.
     """
+    if class_weights and (len(class_weights) != len(classes) or min(class_weights) <= 0):
+        raise InvalidInput(
+            f"class_weights must be {len(classes)} positive numbers, got {class_weights}"
+        )
     model_dir.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
     for head in (*heads, *(e.gate for e in experts), *(h for e in experts for h in e.heads)):
@@ -214,6 +239,9 @@ def save_model(
             for e in experts
         ],
     )
+    meta.pop("class_weights", None)
+    if class_weights:
+        meta["class_weights"] = [float(w) for w in class_weights]
     npz_path = model_dir / f"sentiment_{language}.npz"
     json_path = model_dir / f"sentiment_{language}.json"
     np.savez_compressed(npz_path, **arrays)  # type: ignore[arg-type]
@@ -245,7 +273,7 @@ def load_model(json_path: Path) -> SentimentModel:
     """
     try:
         meta = json.loads(json_path.read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT:
+        if meta.get("format") not in READABLE_FORMATS:
             raise InvalidInput(
                 f"{json_path.name}: not a {FORMAT} model (format {meta.get('format')!r})"
             )
@@ -263,6 +291,7 @@ def load_model(json_path: Path) -> SentimentModel:
             )
             for e in meta.get("experts", [])
         )
+        class_weights = tuple(float(w) for w in meta.get("class_weights", []))
     except (OSError, KeyError, ValueError, TypeError) as exc:
         if isinstance(exc, InvalidInput):
             raise
@@ -270,6 +299,8 @@ def load_model(json_path: Path) -> SentimentModel:
     for head in (*heads, *(h for e in experts for h in e.heads)):
         if head.u.shape[0] != featurizer.n_features or head.outputs != tuple(meta["classes"]):
             raise InvalidInput(f"{json_path.name}: head {head.name} does not match the model")
+    if class_weights and (len(class_weights) != len(meta["classes"]) or min(class_weights) <= 0):
+        raise InvalidInput(f"{json_path.name}: class_weights {list(class_weights)} do not fit")
     return SentimentModel(
         language=str(meta["language"]),
         classes=tuple(meta["classes"]),
@@ -277,4 +308,5 @@ def load_model(json_path: Path) -> SentimentModel:
         heads=heads,
         experts=experts,
         metadata=meta,
+        class_weights=class_weights,
     )

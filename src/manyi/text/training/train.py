@@ -10,11 +10,15 @@ The Chinese model
     trained on ChnSentiCorp + online_shopping training rows pooled (texts in either test
     split removed). General heads: NB-LR and TF-IDF-LR (averaged). Hotel expert: a gate
     (hotel vs other reviews, from the ``酒店`` category and ChnSentiCorp) and an NB-LR head
-    trained on hotel rows only, mixed in with weight 0.5 × gate probability.
+    trained on hotel rows only, mixed in with weight 0.8 × gate probability.
 The English model
     trained on the airline tweets' training rows, three classes, each tweet weighted by
     its annotators' confidence; heads NB-LR (one vs rest) and multinomial TF-IDF-LR,
-    averaged.
+    averaged, then a prior correction that gives back to neutral what the confidence
+    weighting took from it (``TrainingOptions.en_class_weights``).
+
+Both constants were chosen by 5-fold cross-validation of the cleaned training rows
+(docs/text-models.md, "What was tried"); the test splits only report.
 """
 
 from __future__ import annotations
@@ -78,16 +82,23 @@ class TrainingOptions:
     zh_features, en_features : int
         Hash buckets of the Chinese and English feature spaces.
     expert_weight : float
-        α of the hotel expert.
+        α of the hotel expert (0.8: the middle of the 0.7–0.9 plateau on 5-fold
+        validation of the training rows; 0.5 before).
     neutral_band : float
         |score| below which a two-class model says ``neutral``.
+    en_class_weights : tuple of float
+        Prior correction ``π`` of the English model (negative, neutral, positive). The
+        tweets are weighted by annotator confidence, which is lowest on neutral tweets, so
+        the weighted fit under-predicts neutral; ``π_neutral`` = 1.3 was chosen on 5-fold
+        validation of the training rows (plateau 1.2–1.5).
     """
 
     C: float = 10.0
     zh_features: int = 2**20
     en_features: int = 2**19
-    expert_weight: float = 0.5
+    expert_weight: float = 0.8
     neutral_band: float = 0.2
+    en_class_weights: tuple[float, float, float] = (1.0, 1.3, 1.0)
 
 
 Log = Callable[[str], None]
@@ -97,11 +108,21 @@ def _featurize(featurizer: Featurizer, texts: pd.Series) -> sp.csr_matrix:
     return featurizer.featurize(prepare(texts.tolist())).documents
 
 
-def _version(language: str, heads: list[LinearHead]) -> str:
+def _version(
+    language: str,
+    heads: list[LinearHead],
+    experts: tuple[Expert, ...] = (),
+    class_weights: tuple[float, ...] = (),
+) -> str:
+    # The mixing constants change predictions as much as the weights do, so they are
+    # part of the digest (a new expert weight alone gives a new version).
     digest = hashlib.sha256()
     for head in heads:
         for array in (head.u, head.v, head.intercept):
             digest.update(np.ascontiguousarray(array, dtype=np.float16).tobytes())
+    mixing = [e.weight for e in experts] + list(class_weights)
+    if mixing:
+        digest.update(repr(mixing).encode())
     return f"{language}-{digest.hexdigest()[:10]}"
 
 
@@ -142,10 +163,13 @@ def _save(
     heads: tuple[LinearHead, ...],
     experts: tuple[Expert, ...],
     meta: dict[str, Any],
+    class_weights: tuple[float, ...] = (),
 ) -> SentimentModel:
     all_heads = [*heads, *(e.gate for e in experts), *(h for e in experts for h in e.heads)]
-    meta = {"version": _version(language, all_heads), **meta}
-    json_path, _ = save_model(out, language, classes, featurizer, heads, experts, meta)
+    meta = {"version": _version(language, all_heads, experts, class_weights), **meta}
+    json_path, _ = save_model(
+        out, language, classes, featurizer, heads, experts, meta, class_weights
+    )
     return load_model(json_path)
 
 
@@ -161,6 +185,7 @@ class _Trained:
     meta: dict[str, Any]
     tests: dict[str, pd.DataFrame]
     trains: dict[str, pd.DataFrame]
+    class_weights: tuple[float, ...] = ()
 
 
 def _train_zh(data_dir: Path, options: TrainingOptions, log: Log) -> _Trained:
@@ -249,6 +274,7 @@ def _train_en(data_dir: Path, options: TrainingOptions, log: Log) -> _Trained:
         meta,
         {"airline": airline.test},
         {"airline": airline.train},
+        options.en_class_weights,
     )
 
 
@@ -265,12 +291,20 @@ def _save_and_score(
             "nb_alpha": 1.0,
             "expert_weight": options.expert_weight,
             "neutral_band": options.neutral_band,
+            "en_class_weights": list(options.en_class_weights),
         },
         "environment": _environment(),
     }
     saved = {
         t.language: _save(
-            out, t.language, t.classes, t.featurizer, t.heads, t.experts, {**common, **t.meta}
+            out,
+            t.language,
+            t.classes,
+            t.featurizer,
+            t.heads,
+            t.experts,
+            {**common, **t.meta},
+            t.class_weights,
         )
         for t in trained
     }
@@ -296,7 +330,7 @@ def _save_and_score(
         for key in ("format", "language", "classes", "features", "heads", "experts"):
             meta.pop(key, None)
         saved[t.language] = _save(
-            out, t.language, t.classes, t.featurizer, t.heads, t.experts, meta
+            out, t.language, t.classes, t.featurizer, t.heads, t.experts, meta, t.class_weights
         )
     return saved
 
