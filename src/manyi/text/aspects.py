@@ -355,8 +355,6 @@ def aspects(
     clauses = _clauses(comments)
     found = _find(compiled, clauses, threshold)
     wanted = [i for i, hits in enumerate(found) if hits]
-    # Comments with a mention are scored whole too (same batch, one scorer call) when the
-    # context weight asks for it.
     opinion_of: dict[int, tuple[OpinionTerm, ...]] = {}
     comment_score: dict[int, float] = {}
     if mode == "scorer":
