@@ -45,6 +45,7 @@ def test_polarity_of_opinion_words(text: str, expected: float) -> None:
         ("not bad at all", 1.0),
         ("没有问题", None),  # 问题 is not an opinion word: no opinion either way
         ("I never felt rushed", 1.0),  # a copula verb between negator and word
+        ("没有很满意哦", -1.0),  # 满意哦 is one jieba token: particle stripped, still negated
     ],
 )
 def test_negation(text: str, expected: float | None) -> None:

@@ -275,6 +275,10 @@ def _read(text: str, lexicon: OpinionLexicon) -> Opinion:
     while i < len(tokens):
         glued = _glued(tokens[i], entries) if key == "zh" else None
         if glued is not None:
+            if not glued.negated and glued.polarity != "neutral":  # 不 好吃啊
+                glued = OpinionTerm(
+                    glued.term, glued.polarity, _negated(tokens, i, negators, degree)
+                )
             found.append(glued)
             i += 1
             continue
