@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from manyi.errors import InvalidInput
 from manyi.text.aspects import aspects
@@ -217,3 +219,12 @@ def test_enrichment_version_follows_the_lexicon(monkeypatch: pytest.MonkeyPatch)
     changed = dataclasses.replace(load_opinion_lexicon(), digest="000000000000")
     monkeypatch.setattr(enrich, "load_opinion_lexicon", lambda: changed)
     assert enrich.enrichment_version() != before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=60), max_size=5))
+def test_total_and_bounded_on_any_text(texts: list[str]) -> None:
+    for o in opinions(texts):
+        assert o.score is None or -1.0 <= o.score <= 1.0
+        assert not (o.neutral and o.score != 0.0)
+        assert all(t.term for t in o.terms)
