@@ -23,16 +23,22 @@ def text_command(
     taxonomy: Annotated[
         Path | None, typer.Option(exists=True, dir_okay=False, help="aspect taxonomy YAML to use")
     ] = None,
+    opinion_lexicon: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="opinion lexicon YAML for aspect sentiment"),
+    ] = None,
 ) -> None:
     """Add language, sentiment, aspects and redacted text to every comment in a file."""
     from manyi.enrichment.files import enrich_table
     from manyi.ingestion.files import open_table
+    from manyi.text.opinion import load_opinion_lexicon
     from manyi.text.taxonomy import load_taxonomy
 
     output = out or file.with_name(f"{file.stem}.enriched.csv")
     try:
         table = open_table(file)
         tax = load_taxonomy(taxonomy) if taxonomy else None
+        lexicon = load_opinion_lexicon(opinion_lexicon) if opinion_lexicon else None
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -48,6 +54,7 @@ def text_command(
                 output,
                 total=table.total,
                 taxonomy=tax,
+                opinion_lexicon=lexicon,
                 progress=lambda done, total: bar.update(task, completed=done, total=total or None),
             )
     except ManyiError as exc:

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from manyi.errors import InvalidInput
 from manyi.text.enrich import Enrichment, enrich_texts
+from manyi.text.opinion import OpinionLexicon
 from manyi.text.taxonomy import Taxonomy
 
 CHUNK = 1000
@@ -101,6 +102,7 @@ def enrich_table(
     *,
     total: int = 0,
     taxonomy: Taxonomy | None = None,
+    opinion_lexicon: OpinionLexicon | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK,
 ) -> FileEnrichment:
@@ -122,7 +124,8 @@ def enrich_table(
                 written_headers = _json_headers(chunk, column)
                 writer.writerow([*written_headers, *OUTPUT_COLUMNS])
             readable = [row for row in chunk if "__error__" not in row.values]
-            enriched = iter(enrich_texts([row.values.get(column) for row in readable], taxonomy))
+            texts = [row.values.get(column) for row in readable]
+            enriched = iter(enrich_texts(texts, taxonomy, opinion_lexicon))
             for row in chunk:
                 result = _unreadable(row) if "__error__" in row.values else next(enriched)
                 writer.writerow([row.values.get(h, "") for h in written_headers] + _cells(result))

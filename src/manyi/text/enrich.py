@@ -19,7 +19,7 @@ from typing import Any
 from manyi.text.aspects import ASPECT_RULES, aspects
 from manyi.text.language import detect_language
 from manyi.text.normalize import normalize
-from manyi.text.opinion import load_opinion_lexicon
+from manyi.text.opinion import OpinionLexicon, load_opinion_lexicon
 from manyi.text.pii import redact
 from manyi.text.sentiment import model_version, sentiment
 from manyi.text.taxonomy import Taxonomy, default_taxonomy
@@ -55,11 +55,14 @@ class Enrichment:
     error: str | None = None
 
 
-def enrichment_version(taxonomy: Taxonomy | None = None) -> str:
+def enrichment_version(
+    taxonomy: Taxonomy | None = None, opinion_lexicon: OpinionLexicon | None = None
+) -> str:
     """Changes whenever the sentiment model, the opinion lexicon, the aspect rules or the
     aspect taxonomy change (→ re-enrichment)."""
     tax = taxonomy or default_taxonomy()
-    parts = [model_version(), load_opinion_lexicon().digest, ASPECT_RULES, repr(tax)]
+    lexicon = opinion_lexicon or load_opinion_lexicon()
+    parts = [model_version(), lexicon.digest, ASPECT_RULES, repr(tax)]
     blob = json.dumps(parts, ensure_ascii=False, sort_keys=True)
     return "e1-" + hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -74,8 +77,15 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def enrich_texts(texts: Sequence[object], taxonomy: Taxonomy | None = None) -> list[Enrichment]:
-    """Enrich a batch of texts (any objects: None and bytes are accepted and made text)."""
+def enrich_texts(
+    texts: Sequence[object],
+    taxonomy: Taxonomy | None = None,
+    opinion_lexicon: OpinionLexicon | None = None,
+) -> list[Enrichment]:
+    """Enrich a batch of texts (any objects: None and bytes are accepted and made text).
+
+    ``taxonomy`` and ``opinion_lexicon`` default to the bundled ones (see
+    :func:`manyi.text.aspects.aspects`)."""
     raw = [_as_text(t) for t in texts]
     redacted = [redact(t) for t in raw]
     analysed = [normalize(t[:MAX_ANALYSED_CHARS]) for t in redacted]
@@ -83,11 +93,17 @@ def enrich_texts(texts: Sequence[object], taxonomy: Taxonomy | None = None) -> l
     try:
         feelings: list[Any] = list(sentiment(analysed))
         found: list[Any] = list(
-            aspects(analysed, taxonomy, _reusing(analysed, feelings), clause_sentiment="opinion")
+            aspects(
+                analysed,
+                taxonomy,
+                _reusing(analysed, feelings),
+                clause_sentiment="opinion",
+                opinion_lexicon=opinion_lexicon,
+            )
         )
     except Exception:  # one bad text must not fail the batch: retry text by text
         return [
-            _enrich_one(r, a, lang, taxonomy)
+            _enrich_one(r, a, lang, taxonomy, opinion_lexicon)
             for r, a, lang in zip(redacted, analysed, languages, strict=True)
         ]
     return [
@@ -115,11 +131,18 @@ def _reusing(
 
 
 def _enrich_one(
-    redacted: str, analysed: str, language: str, taxonomy: Taxonomy | None
+    redacted: str,
+    analysed: str,
+    language: str,
+    taxonomy: Taxonomy | None,
+    opinion_lexicon: OpinionLexicon | None,
 ) -> Enrichment:
     try:
         return _result(
-            language, sentiment([analysed])[0], aspects([analysed], taxonomy)[0], redacted
+            language,
+            sentiment([analysed])[0],
+            aspects([analysed], taxonomy, opinion_lexicon=opinion_lexicon)[0],
+            redacted,
         )
     except Exception as exc:
         return Enrichment(language, None, None, [], redacted, f"{type(exc).__name__}: {exc}"[:500])
