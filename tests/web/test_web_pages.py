@@ -72,3 +72,36 @@ def test_home_distinguishes_not_asked_from_no_data(db: Database, tmp_path: Path)
     ).text
     assert home.count('title="this survey does not ask it"') == 2
     assert home.count("no data") == 2
+
+
+def _login(client: TestClient, lang: str) -> str:
+    page = client.get(f"/login?lang={lang}")
+    return client.post(
+        "/login",
+        data={
+            "email": "admin@example.com",
+            "password": "correct horse battery",
+            "csrf_token": _csrf(page.text),
+        },
+    ).text
+
+
+def test_home_shows_what_customers_talk_about(db: Database, tmp_path: Path) -> None:
+    from manyi.enrichment.service import enrich_pending
+    from manyi.ingestion.feedback import FeedbackIn, record_feedback
+
+    make_user_token(db)
+    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
+    empty = _login(client, "en")
+    assert "What customers talk about" in empty and "Run `manyi worker`" in empty
+    record_feedback(db, [FeedbackIn(text=t) for t in ("价格太贵了", "价格实惠，服务周到")])
+    waiting = client.get("/?lang=en").text
+    assert "0 feedback texts and open answers analysed; 2 waiting" in waiting
+    enrich_pending(db)
+    home = client.get("/?lang=en").text
+    row = re.search(r'<tr data-aspect="price">(.*?)</tr>', home, re.S)
+    assert row, home
+    assert "price and value" in row.group(1) and "50.0%" in row.group(1)
+    assert "2 feedback texts and open answers analysed; 0 waiting" in home
+    zh = client.get("/?lang=zh-CN").text
+    assert "客户在谈论什么" in zh and "价格与性价比" in zh

@@ -1,4 +1,5 @@
-"""The home page's numbers: each survey with its response counts and recent NPS and CSAT.
+"""The home page's numbers: each survey with its response counts and recent NPS and CSAT,
+and what customers wrote about in the same window (:mod:`manyi.reporting.themes`).
 
 Scores are aggregated in the database as a histogram (value → count) over the narrow
 answers table, then expanded and handed to ``manyi.stats`` so the page shows the same
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from manyi.domain.enums import QuestionKind, SurveyStatus
 from manyi.domain.survey import SurveyDefinition
+from manyi.reporting.themes import FeedbackThemes, feedback_themes
 from manyi.stats.metrics import CsatResult, NpsResult, csat, nps
 from manyi.storage.database import Database
 from manyi.storage.tables import AnswerRow, ResponseRow, SurveyRow, SurveyVersionRow
@@ -108,3 +110,16 @@ def survey_overview(
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class HomePage:
+    surveys: list[SurveyOverview]
+    themes: FeedbackThemes
+
+
+def home_page(db: Database, *, days: int = 30, now: datetime | None = None) -> HomePage:
+    """Everything the home page shows, for the last ``days`` days."""
+    return HomePage(
+        survey_overview(db, days=days, now=now), feedback_themes(db, days=days, now=now)
+    )

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from manyi.accounts.service import authenticate
 from manyi.api.deps import DbDep, SettingsDep
 from manyi.errors import NotAuthenticated
-from manyi.reporting.home import survey_overview
+from manyi.reporting.home import home_page
 from manyi.web.i18n import pick_language, translator
 from manyi.web.security import csrf_ok, csrf_token, session_user
 
@@ -51,7 +51,8 @@ def home(request: Request, db: DbDep, lang: LangDep) -> Response:
     user = session_user(request, db)
     if user is None:
         return RedirectResponse("/login", status_code=303)
-    return _render(request, "home.html", lang, user=user, surveys=survey_overview(db))
+    page = home_page(db)
+    return _render(request, "home.html", lang, user=user, surveys=page.surveys, themes=page.themes)
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -1,0 +1,63 @@
+"""What customers talk about: enriched feedback of a window, counted by aspect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from manyi.enrichment.service import enrich_pending
+from manyi.ingestion.feedback import FeedbackIn, record_feedback
+from manyi.reporting.home import home_page
+from manyi.reporting.themes import feedback_themes
+from manyi.stats.metrics import wilson_interval
+from manyi.storage.database import Database
+from manyi.storage.types import utcnow
+
+RECENT = ["送货太慢了，等了三天", "送货很快，师傅很专业", "价格太贵了", "价格实惠，服务周到"]
+
+
+def test_counts_aspects_and_sentiment_of_the_window(db: Database) -> None:
+    now = utcnow()
+    record_feedback(db, [FeedbackIn(text=t, occurred_at=now - timedelta(days=2)) for t in RECENT])
+    # outside the window, and a duplicate of a recent one: neither is counted
+    record_feedback(
+        db, [FeedbackIn(text="价格太贵了，太贵了", occurred_at=now - timedelta(days=40))]
+    )
+    record_feedback(db, [FeedbackIn(text=RECENT[2], occurred_at=now - timedelta(days=1))])
+    before = feedback_themes(db, now=now)
+    assert (before.analysed, before.pending, before.aspects) == (0, 4, [])
+    enrich_pending(db)
+    themes = feedback_themes(db, now=now)
+    assert (themes.analysed, themes.pending) == (4, 0)
+    assert themes.sentiment == {"negative": 2, "neutral": 0, "positive": 2}
+    by_code = {a.code: a for a in themes.aspects}
+    price = by_code["price"]
+    assert (price.mentions, price.positive, price.neutral, price.negative) == (2, 1, 0, 1)
+    assert (price.name_zh, price.name_en, price.dimension) == (
+        "价格与性价比",
+        "price and value",
+        None,
+    )
+    assert price.negative_share == 0.5
+    assert price.negative_ci == pytest.approx(wilson_interval(1, 2))
+    delivery = by_code["delivery"]
+    assert (delivery.mentions, delivery.negative, delivery.dimension) == (2, 1, "reliability")
+    # most mentioned first; ties by code
+    assert [a.mentions for a in themes.aspects] == sorted(
+        (a.mentions for a in themes.aspects), reverse=True
+    )
+    assert [a.code for a in feedback_themes(db, now=now, top=2).aspects] == ["delivery", "price"]
+
+
+def test_open_answers_count_and_home_page_has_both(db: Database) -> None:
+    from factories import good_answers, make_survey
+    from manyi.ingestion.responses import ResponseIn, record_response
+
+    survey = make_survey(db)
+    record_response(db, survey.id, ResponseIn(answers=good_answers(nps=3, comment="价格太贵了")))
+    enrich_pending(db)
+    page = home_page(db)
+    assert [s.id for s in page.surveys] == [survey.id]
+    assert page.themes.analysed == 1
+    assert [(a.code, a.negative) for a in page.themes.aspects] == [("price", 1)]
