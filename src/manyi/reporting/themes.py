@@ -8,8 +8,9 @@ mentioned and with which sentiment. The negative share of each aspect comes with
 complaints out of five mentions from three hundred out of five hundred.
 
 Aspects are counted in Python from the stored JSON: SQLite and PostgreSQL spell JSON
-array functions differently, and a 30-day window of a service business is tens of
-thousands of rows, read in well under a second.
+array functions differently. Measured on the demo database (SQLite, 2 cores): 0.04 s for
+the 1,577 texts of a 30-day window, 0.5 s for all 18,606; a window of several hundred
+thousand texts would want a pre-aggregated table.
 """
 
 from __future__ import annotations
