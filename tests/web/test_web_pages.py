@@ -18,6 +18,18 @@ def _csrf(html: str) -> str:
     return match.group(1)
 
 
+def _login(client: TestClient, lang: str) -> str:
+    page = client.get(f"/login?lang={lang}")
+    return client.post(
+        "/login",
+        data={
+            "email": "admin@example.com",
+            "password": "correct horse battery",
+            "csrf_token": _csrf(page.text),
+        },
+    ).text
+
+
 def test_login_and_home_shows_recent_nps(db: Database, tmp_path: Path) -> None:
     make_user_token(db)
     survey = make_survey(db)
@@ -61,29 +73,9 @@ def test_home_distinguishes_not_asked_from_no_data(db: Database, tmp_path: Path)
     )
     make_survey(db)  # asks NPS and CSAT, but has no responses
     client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
-    page = client.get("/login?lang=en")
-    home = client.post(
-        "/login",
-        data={
-            "email": "admin@example.com",
-            "password": "correct horse battery",
-            "csrf_token": _csrf(page.text),
-        },
-    ).text
+    home = _login(client, "en")
     assert home.count('title="this survey does not ask it"') == 2
     assert home.count("no data") == 2
-
-
-def _login(client: TestClient, lang: str) -> str:
-    page = client.get(f"/login?lang={lang}")
-    return client.post(
-        "/login",
-        data={
-            "email": "admin@example.com",
-            "password": "correct horse battery",
-            "csrf_token": _csrf(page.text),
-        },
-    ).text
 
 
 def test_home_shows_what_customers_talk_about(db: Database, tmp_path: Path) -> None:
