@@ -61,3 +61,24 @@ def test_open_answers_count_and_home_page_has_both(db: Database) -> None:
     assert [s.id for s in page.surveys] == [survey.id]
     assert page.themes.analysed == 1
     assert [(a.code, a.negative) for a in page.themes.aspects] == [("price", 1)]
+
+
+def test_malformed_stored_aspects_are_skipped(db: Database) -> None:
+    from sqlalchemy import update
+
+    from manyi.storage.tables import FeedbackItemRow
+
+    (_, b, c) = record_feedback(db, [FeedbackIn(text=t) for t in ("价格太贵了", "x1", "x2")])
+    enrich_pending(db)
+    with db.session() as s:
+        s.execute(
+            update(FeedbackItemRow).where(FeedbackItemRow.id == b.id).values(aspects={"a": 1})
+        )
+        s.execute(
+            update(FeedbackItemRow)
+            .where(FeedbackItemRow.id == c.id)
+            .values(aspects=["price", {"code": "price", "label": "weird"}, {"label": "negative"}])
+        )
+    themes = feedback_themes(db)
+    assert themes.analysed == 3
+    assert [(t.code, t.mentions) for t in themes.aspects] == [("price", 1)]

@@ -104,7 +104,11 @@ def feedback_themes(
     counts: dict[str, Counter[str]] = {}
     stored: dict[str, dict[str, Any]] = {}
     for _, found in rows:
-        for mention in found or []:
+        # Stored JSON written by another tool or an older version may not have our shape:
+        # such entries are skipped, not fatal to the home page.
+        for mention in found if isinstance(found, list) else []:
+            if not isinstance(mention, dict):
+                continue
             code = str(mention.get("code", ""))
             if code and mention.get("label") in LABELS:
                 counts.setdefault(code, Counter())[mention["label"]] += 1
