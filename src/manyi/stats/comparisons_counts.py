@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +60,24 @@ def nps_summary(groups: dict[str, FloatArray], confidence: float) -> pd.DataFram
     return pd.DataFrame(rows).set_index("group")
 
 
+def _pair_row(
+    a: str, b: str, diff: float, se: float, z_crit: float, z: float, p: float, effect: float
+) -> dict[str, Any]:
+    """One row of a pairwise table of two z-tested estimates, with the Wald CI of their
+    difference (``diff ± z_crit·se``); z statistics have no degrees of freedom."""
+    return {
+        "group_a": a,
+        "group_b": b,
+        "difference": diff,
+        "ci_low": diff - z_crit * se,
+        "ci_high": diff + z_crit * se,
+        "statistic": z,
+        "df": float("nan"),
+        "p_value": p,
+        "effect_size": effect,
+    }
+
+
 def nps_pairwise(summary: pd.DataFrame, confidence: float) -> pd.DataFrame:
     """z test of the difference of two NPS for every pair of groups (raw p values)."""
     z_crit = float(sps.norm.ppf((1 + confidence) / 2))
@@ -70,19 +89,8 @@ def nps_pairwise(summary: pd.DataFrame, confidence: float) -> pd.DataFrame:
         diff = float(est[i] - est[j])
         se = float(np.hypot(ses[i], ses[j]))
         z = diff / se if se > 0 else float("nan")
-        rows.append(
-            {
-                "group_a": names[i],
-                "group_b": names[j],
-                "difference": diff,
-                "ci_low": diff - z_crit * se,
-                "ci_high": diff + z_crit * se,
-                "statistic": z,
-                "df": float("nan"),
-                "p_value": float(2 * sps.norm.sf(abs(z))) if se > 0 else float("nan"),
-                "effect_size": diff,
-            }
-        )
+        p = float(2 * sps.norm.sf(abs(z))) if se > 0 else float("nan")
+        rows.append(_pair_row(names[i], names[j], diff, se, z_crit, z, p, diff))
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
@@ -133,19 +141,8 @@ def proportion_pairwise(summary: pd.DataFrame, confidence: float) -> pd.DataFram
         z, p = proportions_ztest(counts, nobs) if 0 < pooled < 1 else (np.nan, np.nan)
         se = float(np.sqrt(pa * (1 - pa) / nobs[0] + pb * (1 - pb) / nobs[1]))
         diff = float(pa - pb)
-        rows.append(
-            {
-                "group_a": names[i],
-                "group_b": names[j],
-                "difference": diff,
-                "ci_low": diff - z_crit * se,
-                "ci_high": diff + z_crit * se,
-                "statistic": float(z),
-                "df": float("nan"),
-                "p_value": float(p),
-                "effect_size": float(2 * np.arcsin(np.sqrt(pa)) - 2 * np.arcsin(np.sqrt(pb))),
-            }
-        )
+        h = float(2 * np.arcsin(np.sqrt(pa)) - 2 * np.arcsin(np.sqrt(pb)))
+        rows.append(_pair_row(names[i], names[j], diff, se, z_crit, float(z), float(p), h))
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 

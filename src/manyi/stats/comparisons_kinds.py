@@ -67,6 +67,35 @@ def _omnibus(rows: list[tuple[str, float, float, float, float]]) -> pd.DataFrame
     return frame.set_index("test")
 
 
+def _headline_pair(
+    summary: pd.DataFrame,
+    pairs: pd.DataFrame,
+    *,
+    test: str,
+    effect: str,
+    effect_name: str,
+    omnibus: pd.DataFrame,
+    correction: str | None,
+    notes: tuple[str, ...] = (),
+) -> ComparisonParts:
+    """Two groups: their one pairwise test is the comparison's headline result."""
+    row = pairs.iloc[0]
+    return ComparisonParts(
+        summary=summary,
+        test=test,
+        statistic=float(row["statistic"]),
+        df1=float(row["df"]),
+        df2=np.nan,
+        p_value=float(row["p_value"]),
+        effect_size=float(row[effect]),
+        effect_size_name=effect_name,
+        omnibus=omnibus,
+        pairwise=pairs,
+        correction=correction,
+        notes=notes,
+    )
+
+
 def _note_small(share: float) -> tuple[str, ...]:
     if share > 0.2:
         return (
@@ -120,20 +149,14 @@ def compare_means(
     summary = pd.DataFrame(rows).set_index("group")
     if len(arrays) == 2:
         pairs = _adjust(means.pairwise_welch(arrays, confidence), correction, False, alpha)
-        t, df, p, hedges = (
-            float(pairs[c].iloc[0]) for c in ["statistic", "df", "p_value", "effect_size"]
-        )
-        return ComparisonParts(
-            summary=summary,
+        t, df, p = (float(pairs[c].iloc[0]) for c in ["statistic", "df", "p_value"])
+        return _headline_pair(
+            summary,
+            pairs,
             test="Welch t",
-            statistic=t,
-            df1=df,
-            df2=np.nan,
-            p_value=p,
-            effect_size=hedges,
-            effect_size_name="hedges_g",
+            effect="effect_size",
+            effect_name="hedges_g",
             omnibus=_omnibus([("Welch t", t, df, np.nan, p)]),
-            pairwise=pairs,
             correction=correction,
         )
     table, eta2, omega2 = means.oneway_tests(arrays)
@@ -171,18 +194,13 @@ def compare_nps(
     omnibus = _omnibus([("Wald chi-square (NPS)", q, df, np.nan, p)])
     estimates = summary["estimate"].to_numpy(dtype=float)
     if len(groups) == 2:
-        z, p_z, diff = (float(pairs[c].iloc[0]) for c in ["statistic", "p_value", "difference"])
-        return ComparisonParts(
-            summary=summary,
+        return _headline_pair(
+            summary,
+            pairs,
             test="z (NPS)",
-            statistic=z,
-            df1=np.nan,
-            df2=np.nan,
-            p_value=p_z,
-            effect_size=diff,
-            effect_size_name="nps_difference",
+            effect="difference",
+            effect_name="nps_difference",
             omnibus=omnibus,
-            pairwise=pairs,
             correction=correction,
         )
     notes: tuple[str, ...] = ()
@@ -215,18 +233,13 @@ def compare_proportions(
     chi2, df, p, v, small = counts.chi_square(table)
     omnibus = _omnibus([("chi-square", chi2, df, np.nan, p)])
     if len(hits) == 2:
-        z, p_z, h = (float(pairs[c].iloc[0]) for c in ["statistic", "p_value", "effect_size"])
-        return ComparisonParts(
-            summary=summary,
+        return _headline_pair(
+            summary,
+            pairs,
             test="z (proportions)",
-            statistic=z,
-            df1=np.nan,
-            df2=np.nan,
-            p_value=p_z,
-            effect_size=h,
-            effect_size_name="cohen_h",
+            effect="effect_size",
+            effect_name="cohen_h",
             omnibus=omnibus,
-            pairwise=pairs,
             correction=correction,
             notes=_note_small(small),
         )
