@@ -12,6 +12,16 @@ from pathlib import Path
 
 import pytest
 
+#: R plspm's bank-satisfaction data (stats/satisfaction.csv): each latent's indicator prefix.
+SATISFACTION_PREFIXES = {
+    "IMAG": "imag",
+    "EXPE": "expe",
+    "QUAL": "qual",
+    "VAL": "val",
+    "SAT": "sat",
+    "LOY": "loy",
+}
+
 ROOT = Path(
     os.environ.get("MANYI_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import typer
+from click.testing import Result
 from typer.testing import CliRunner
 
 from manyi.cli.analyze import analyze_command
@@ -41,6 +42,13 @@ def survey() -> pd.DataFrame:
     )
 
 
+def _analyze(tmp_path: Path, data: Path, *options: str, spec: str = SPEC) -> Result:
+    """`analyze DATA --spec SPEC …` with the spec written to tmp_path."""
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(spec, encoding="utf-8")
+    return runner.invoke(app, ["analyze", str(data), "--spec", str(spec_path), *options])
+
+
 def test_example_writes_html_and_json(tmp_path: Path) -> None:
     html, out = tmp_path / "r.html", tmp_path / "r.json"
     result = runner.invoke(app, ["analyze", "--example", "--out", str(html), "--json", str(out)])
@@ -58,23 +66,9 @@ def test_gbk_csv_with_chinese_headers(tmp_path: Path) -> None:
     frame = survey()
     data = tmp_path / "export.csv"
     frame.to_csv(data, index=False, encoding="gbk")
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
     out = tmp_path / "r.json"
-    result = runner.invoke(
-        app,
-        [
-            "analyze",
-            str(data),
-            "--spec",
-            str(spec),
-            "--out",
-            str(tmp_path / "r.html"),
-            "--json",
-            str(out),
-            "--lang",
-            "en",
-        ],
+    result = _analyze(
+        tmp_path, data, "--out", str(tmp_path / "r.html"), "--json", str(out), "--lang", "en"
     )
     assert result.exit_code == 0, result.output
     parts = json.loads(out.read_text(encoding="utf-8"))["sections"]
@@ -91,22 +85,8 @@ def test_gbk_csv_with_chinese_headers(tmp_path: Path) -> None:
 def test_xlsx_input(tmp_path: Path) -> None:
     data = tmp_path / "export.xlsx"
     survey().to_excel(data, index=False)
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
     out = tmp_path / "r.json"
-    result = runner.invoke(
-        app,
-        [
-            "analyze",
-            str(data),
-            "--spec",
-            str(spec),
-            "--out",
-            str(tmp_path / "r.html"),
-            "--json",
-            str(out),
-        ],
-    )
+    result = _analyze(tmp_path, data, "--out", str(tmp_path / "r.html"), "--json", str(out))
     assert result.exit_code == 0, result.output
     values = json.loads(out.read_text(encoding="utf-8"))["sections"]["metrics"]["parts"]
     assert values["nps.推荐意愿"]["values"]["n"] == 7
@@ -115,10 +95,10 @@ def test_xlsx_input(tmp_path: Path) -> None:
 def test_unknown_column_is_a_clear_error(tmp_path: Path) -> None:
     data = tmp_path / "export.csv"
     survey().to_csv(data, index=False, encoding="utf-8-sig")
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(SPEC.replace("[推荐意愿]", "[推荐意愿x]"), encoding="utf-8")
     html = tmp_path / "r.html"
-    result = runner.invoke(app, ["analyze", str(data), "--spec", str(spec), "--out", str(html)])
+    result = _analyze(
+        tmp_path, data, "--out", str(html), spec=SPEC.replace("[推荐意愿]", "[推荐意愿x]")
+    )
     assert result.exit_code == 1
     assert "not in the data" in result.output
     assert "metrics: unknown column(s): 推荐意愿x (did you mean 推荐意愿?)" in result.output
@@ -128,9 +108,7 @@ def test_unknown_column_is_a_clear_error(tmp_path: Path) -> None:
 def test_invalid_spec_names_the_bad_key(tmp_path: Path) -> None:
     data = tmp_path / "export.csv"
     survey().to_csv(data, index=False)
-    spec = tmp_path / "spec.yaml"
-    spec.write_text("metrics:\n  nsp: [推荐意愿]\n", encoding="utf-8")
-    result = runner.invoke(app, ["analyze", str(data), "--spec", str(spec)])
+    result = _analyze(tmp_path, data, spec="metrics:\n  nsp: [推荐意愿]\n")
     assert result.exit_code == 1
     assert "metrics.nsp" in result.output
 
@@ -138,9 +116,7 @@ def test_invalid_spec_names_the_bad_key(tmp_path: Path) -> None:
 def test_bad_rows_in_file_are_reported(tmp_path: Path) -> None:
     data = tmp_path / "export.csv"
     data.write_text("渠道,推荐意愿,满意度\n电话,9,4\n门店,8,4,extra\n", encoding="utf-8")
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    result = runner.invoke(app, ["analyze", str(data), "--spec", str(spec)])
+    result = _analyze(tmp_path, data)
     assert result.exit_code == 1
     assert "line 3: more cells than the header" in result.output
 

@@ -16,7 +16,8 @@ import pytest
 
 from manyi.ingestion.files import read_frame
 from manyi.reporting.analysis import analyze, parse_spec, report_to_json
-from shared_data import shared_file
+from manyi.stats.index_models import blocks_from_prefixes
+from shared_data import SATISFACTION_PREFIXES, shared_file
 
 
 def run(frame: pd.DataFrame, spec: dict[str, Any]) -> dict[str, Any]:
@@ -30,17 +31,7 @@ def test_ecsi_bank_model_matches_r_plspm() -> None:
         shared_file("stats/satisfaction_R_plspm_output/satisfaction.inner-summary.csv"),
         index_col=0,
     )
-    blocks = {
-        latent: [c for c in frame.columns if c.startswith(prefix)]
-        for latent, prefix in {
-            "IMAG": "imag",
-            "EXPE": "expe",
-            "QUAL": "qual",
-            "VAL": "val",
-            "SAT": "sat",
-            "LOY": "loy",
-        }.items()
-    }
+    blocks = blocks_from_prefixes(frame.columns, SATISFACTION_PREFIXES)
     out = run(frame, {"pls": {"model": "ECSI", "blocks": blocks, "scaled": False}})
     values = out["sections"]["pls"]["parts"]["model"]["values"]
     # R plspm(satisfaction, ..., modes = rep("A", 6), scaled = FALSE): GoF 0.609741624338411

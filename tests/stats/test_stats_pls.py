@@ -15,18 +15,10 @@ import statsmodels.api as sm
 from manyi.stats.index_models import ECSI_MODEL, blocks_from_prefixes
 from manyi.stats.pls import PLSResult, pls_path_model
 from shared_data import ROOT as SHARED_ROOT
-from shared_data import shared_file
+from shared_data import SATISFACTION_PREFIXES, shared_file
 
 DATA = SHARED_ROOT / "stats"
 R_OUT = DATA / "satisfaction_R_plspm_output"
-PREFIXES = {
-    "IMAG": "imag",
-    "EXPE": "expe",
-    "QUAL": "qual",
-    "VAL": "val",
-    "SAT": "sat",
-    "LOY": "loy",
-}
 TOL = 1e-6
 
 
@@ -42,7 +34,7 @@ def satisfaction() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def fitted(satisfaction: pd.DataFrame) -> PLSResult:
-    blocks = blocks_from_prefixes(satisfaction.columns, PREFIXES)
+    blocks = blocks_from_prefixes(satisfaction.columns, SATISFACTION_PREFIXES)
     return pls_path_model(
         satisfaction, blocks, ECSI_MODEL.without("COMP").paths, scaled=False, scale=(0, 10)
     )
@@ -179,7 +171,7 @@ def test_total_effect_is_direct_plus_indirect(fitted: PLSResult) -> None:
 def test_missing_rows_are_dropped_and_counted(satisfaction: pd.DataFrame) -> None:
     data = satisfaction.copy()
     data.loc[[3, 7], "sat2"] = np.nan
-    blocks = blocks_from_prefixes(data.columns, PREFIXES)
+    blocks = blocks_from_prefixes(data.columns, SATISFACTION_PREFIXES)
     result = pls_path_model(data, blocks, ECSI_MODEL.without("COMP").paths, scaled=False)
     assert result.n_obs == 248
     assert result.n_dropped == 2

@@ -13,17 +13,9 @@ import pytest
 from manyi.stats.index_models import ECSI_MODEL, blocks_from_prefixes
 from manyi.stats.pls import pls_path_model
 from shared_data import ROOT as SHARED_ROOT
-from shared_data import shared_file
+from shared_data import SATISFACTION_PREFIXES, shared_file
 
 DATA = SHARED_ROOT / "stats"
-PREFIXES = {
-    "IMAG": "imag",
-    "EXPE": "expe",
-    "QUAL": "qual",
-    "VAL": "val",
-    "SAT": "sat",
-    "LOY": "loy",
-}
 PATHS = ECSI_MODEL.without("COMP").paths
 
 
@@ -38,7 +30,7 @@ def satisfaction() -> pd.DataFrame:
 
 
 def test_bootstrap_equals_refitting_the_same_resamples(satisfaction: pd.DataFrame) -> None:
-    blocks = blocks_from_prefixes(satisfaction.columns, PREFIXES)
+    blocks = blocks_from_prefixes(satisfaction.columns, SATISFACTION_PREFIXES)
     n_boot, seed = 12, 7
     result = pls_path_model(satisfaction, blocks, PATHS, scaled=False, bootstrap=n_boot, seed=seed)
     boot = result.bootstrap
@@ -68,7 +60,7 @@ def test_bootstrap_equals_refitting_the_same_resamples(satisfaction: pd.DataFram
 
 
 def test_bootstrap_is_reproducible_and_covers_the_estimate(satisfaction: pd.DataFrame) -> None:
-    blocks = blocks_from_prefixes(satisfaction.columns, PREFIXES)
+    blocks = blocks_from_prefixes(satisfaction.columns, SATISFACTION_PREFIXES)
     a = pls_path_model(satisfaction, blocks, PATHS, bootstrap=60, seed=3, confidence=0.9)
     b = pls_path_model(satisfaction, blocks, PATHS, bootstrap=60, seed=3, confidence=0.9)
     c = pls_path_model(satisfaction, blocks, PATHS, bootstrap=60, seed=4, confidence=0.9)

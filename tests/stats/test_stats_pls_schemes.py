@@ -18,17 +18,9 @@ import pytest
 from manyi.stats.index_models import ECSI_MODEL, blocks_from_prefixes
 from manyi.stats.pls import pls_path_model
 from shared_data import ROOT as SHARED_ROOT
-from shared_data import shared_file
+from shared_data import SATISFACTION_PREFIXES, shared_file
 
 DATA = SHARED_ROOT / "stats"
-PREFIXES = {
-    "IMAG": "imag",
-    "EXPE": "expe",
-    "QUAL": "qual",
-    "VAL": "val",
-    "SAT": "sat",
-    "LOY": "loy",
-}
 PATHS = ECSI_MODEL.without("COMP").paths
 TOL = 1e-6
 
@@ -143,7 +135,7 @@ def satisfaction() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def blocks(satisfaction: pd.DataFrame) -> dict[str, list[str]]:
-    return blocks_from_prefixes(satisfaction.columns, PREFIXES)
+    return blocks_from_prefixes(satisfaction.columns, SATISFACTION_PREFIXES)
 
 
 @pytest.mark.parametrize("scheme", ["centroid", "factorial", "path"])
