@@ -96,6 +96,30 @@ def _headline_pair(
     )
 
 
+def _chi_square(
+    summary: pd.DataFrame,
+    test: tuple[float, float, float, float, float],
+    pairs: pd.DataFrame,
+    correction: str | None,
+) -> ComparisonParts:
+    """A χ² test of a groups × outcomes table (``counts.chi_square``) as the result."""
+    chi2, df, p, v, small = test
+    return ComparisonParts(
+        summary=summary,
+        test="chi-square",
+        statistic=chi2,
+        df1=df,
+        df2=np.nan,
+        p_value=p,
+        effect_size=v,
+        effect_size_name="cramers_v",
+        omnibus=_omnibus([("chi-square", chi2, df, np.nan, p)]),
+        pairwise=pairs,
+        correction=correction,
+        notes=_note_small(small),
+    )
+
+
 def _note_small(share: float) -> tuple[str, ...]:
     if share > 0.2:
         return (
@@ -243,20 +267,7 @@ def compare_proportions(
             correction=correction,
             notes=_note_small(small),
         )
-    return ComparisonParts(
-        summary=summary,
-        test="chi-square",
-        statistic=chi2,
-        df1=df,
-        df2=np.nan,
-        p_value=p,
-        effect_size=v,
-        effect_size_name="cramers_v",
-        omnibus=omnibus,
-        pairwise=pairs,
-        correction=correction,
-        notes=_note_small(small),
-    )
+    return _chi_square(summary, (chi2, df, p, v, small), pairs, correction)
 
 
 def compare_distributions(
@@ -267,20 +278,8 @@ def compare_distributions(
     chi2, df, p, v, small = counts.chi_square(table)
     summary = table.div(table.sum(axis=1), axis=0)
     summary.insert(0, "n", table.sum(axis=1).astype(int))
-    return ComparisonParts(
-        summary=summary,
-        test="chi-square",
-        statistic=chi2,
-        df1=df,
-        df2=np.nan,
-        p_value=p,
-        effect_size=v,
-        effect_size_name="cramers_v",
-        omnibus=_omnibus([("chi-square", chi2, df, np.nan, p)]),
-        pairwise=_adjust(counts.distribution_pairwise(table), correction, False, alpha),
-        correction=correction,
-        notes=_note_small(small),
-    )
+    pairs = _adjust(counts.distribution_pairwise(table), correction, False, alpha)
+    return _chi_square(summary, (chi2, df, p, v, small), pairs, correction)
 
 
 __all__ = [
