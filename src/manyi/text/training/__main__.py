@@ -13,6 +13,7 @@ import argparse
 import shlex
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from manyi.errors import InvalidInput
@@ -42,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="{10..22}",
         help="2**bits hash buckets per model (default 20 for zh, 19 for en; fewer: smaller files)",
     )
+    sent.add_argument(
+        "--no-encoder",
+        action="store_true",
+        help="English: n-gram heads only, no sentence-encoder head (faster to score, less accurate)",
+    )
     return parser
 
 
@@ -53,7 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     options = TrainingOptions()
     if args.hash_bits is not None:
-        options = TrainingOptions(zh_features=2**args.hash_bits, en_features=2**args.hash_bits)
+        options = replace(options, zh_features=2**args.hash_bits, en_features=2**args.hash_bits)
+    if args.no_encoder:
+        options = replace(options, en_encoder=None)
     try:
         if args.train_csv is not None:
             train_from_csv(

@@ -81,8 +81,9 @@ def prepare(texts: Sequence[str]) -> list[str]:
 
 def document_predictions(model: SentimentModel, texts: Sequence[str]) -> np.ndarray:
     """Predicted class names of the whole-comment classifier for raw texts."""
-    features = model.featurizer.featurize(prepare(texts))
-    p = model.proba(features.documents)
+    prepared = prepare(texts)
+    features = model.featurizer.featurize(prepared)
+    p = model.proba(features.documents, model.encoder_vectors(prepared))
     return np.asarray(np.asarray(model.classes)[p.argmax(axis=1)])
 
 

