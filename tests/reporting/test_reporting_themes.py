@@ -82,3 +82,83 @@ def test_malformed_stored_aspects_are_skipped(db: Database) -> None:
     themes = feedback_themes(db)
     assert themes.analysed == 3
     assert [(t.code, t.mentions) for t in themes.aspects] == [("price", 1)]
+
+
+def test_theme_comments_newest_first_with_filter_and_pages(db: Database) -> None:
+    from factories import good_answers, make_survey
+    from manyi.ingestion.responses import ResponseIn, record_response
+    from manyi.reporting.themes import theme_comments
+
+    now = utcnow()
+    slow, fast, old = "送货太慢了，等了三天", "送货很快，师傅很专业", "送货太慢了，等了一周"
+    record_feedback(
+        db,
+        [
+            FeedbackIn(text=slow, occurred_at=now - timedelta(days=2)),
+            FeedbackIn(text=fast, occurred_at=now - timedelta(days=1)),
+            FeedbackIn(text=old, occurred_at=now - timedelta(days=40)),
+        ],
+    )
+    survey = make_survey(db)
+    record_response(
+        db, survey.id, ResponseIn(answers=good_answers(nps=2, comment="送货慢，没人管"))
+    )
+    enrich_pending(db)
+    page = theme_comments(db, "delivery", now=now + timedelta(minutes=1))
+    assert (page.name_zh, page.name_en, page.dimension) == (
+        "物流配送",
+        "delivery and logistics",
+        "reliability",
+    )
+    assert page.counts == {"negative": 2, "neutral": 0, "positive": 1} and page.total == 3
+    # newest first: the survey answer (submitted now), then yesterday's, then the day before
+    assert [(c.source, c.text) for c in page.comments] == [
+        ("answer", "送货慢，没人管"),
+        ("feedback", fast),
+        ("feedback", slow),
+    ]
+    first = page.comments[2]
+    assert first.before + first.evidence + first.after == slow and "送货" in first.evidence
+    assert (first.label, first.sentiment_label, first.detail) == ("negative", "negative", "other")
+    assert page.comments[0].detail == "comment"  # the open question's code
+    negative = theme_comments(db, "delivery", label="negative", now=now, per_page=1)
+    assert (negative.total, negative.pages, negative.page) == (2, 2, 1)
+    second = theme_comments(db, "delivery", label="negative", now=now, per_page=1, page=2)
+    assert [c.text for c in second.comments] == [slow]
+    beyond = theme_comments(db, "delivery", now=now, page=9)
+    assert beyond.comments == [] and beyond.total == 3
+
+
+def test_theme_comments_bad_requests(db: Database) -> None:
+    from manyi.errors import InvalidInput, NotFound
+    from manyi.reporting.themes import theme_comments
+
+    with pytest.raises(InvalidInput, match="label must be one of"):
+        theme_comments(db, "price", label="angry")
+    with pytest.raises(InvalidInput, match="start at 1"):
+        theme_comments(db, "price", page=0)
+    with pytest.raises(NotFound, match="no aspect 'nope'"):
+        theme_comments(db, "nope")
+    empty = theme_comments(db, "price")  # a default aspect nobody mentioned: an empty page
+    assert (empty.total, empty.comments, empty.pages) == (0, [], 1)
+
+
+def test_an_aspect_outside_the_default_taxonomy_keeps_its_stored_name(db: Database) -> None:
+    # Regression: the home page used to fail on a stored aspect code it did not know.
+    from sqlalchemy import update
+
+    from manyi.reporting.themes import theme_comments
+    from manyi.storage.tables import FeedbackItemRow
+
+    (item,) = record_feedback(db, [FeedbackIn(text="停车位太少了")])
+    enrich_pending(db)
+    mention = {"code": "parking", "name": "停车", "label": "negative", "evidence": "停车位太少了"}
+    with db.session() as s:
+        s.execute(
+            update(FeedbackItemRow).where(FeedbackItemRow.id == item.id).values(aspects=[mention])
+        )
+    assert [(a.code, a.name_zh, a.negative) for a in feedback_themes(db).aspects] == [
+        ("parking", "停车", 1)
+    ]
+    page = theme_comments(db, "parking")
+    assert (page.name_en, page.total, page.comments[0].evidence) == ("停车", 1, "停车位太少了")

@@ -97,3 +97,33 @@ def test_home_shows_what_customers_talk_about(db: Database, tmp_path: Path) -> N
     assert "2 feedback texts and open answers analysed; 0 waiting" in home
     zh = client.get("/?lang=zh-CN").text
     assert "客户在谈论什么" in zh and "价格与性价比" in zh
+
+
+def test_theme_page_shows_the_comments_behind_an_aspect(db: Database, tmp_path: Path) -> None:
+    from manyi.enrichment.service import enrich_pending
+    from manyi.ingestion.feedback import FeedbackIn, record_feedback
+
+    make_user_token(db)
+    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
+    assert client.get("/themes/price", follow_redirects=False).status_code == 303  # login first
+    _login(client, "en")
+    hostile = '<script>alert("x")</script> 价格太贵了'
+    record_feedback(db, [FeedbackIn(text=t) for t in (hostile, "价格实惠，服务周到")])
+    enrich_pending(db)
+    home = client.get("/?lang=en").text
+    assert '<a href="/themes/price">price and value</a>' in home
+    assert '<a href="/themes/price?label=negative">1</a>' in home
+    page = client.get("/themes/price?lang=en")
+    assert page.status_code == 200
+    assert "price and value: comments of the last 30 days" in page.text
+    assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+    assert "<mark>" in page.text and "page 1 of 1, 2 comments" in page.text
+    negative = client.get("/themes/price?label=negative").text
+    assert "价格太贵了" in negative and "价格实惠" not in negative
+    assert 'aria-current="page">Negative 1' in negative
+    assert client.get("/themes/price?label=angry").status_code == 400
+    missing = client.get("/themes/nope")
+    assert missing.status_code == 404 and "No such aspect" in missing.text
+    assert client.get("/themes/price?page=0").status_code == 422
+    zh = client.get("/themes/price?lang=zh-CN").text
+    assert "价格与性价比：近30天的评论" in zh and "第 1 / 1 页，共 2 条" in zh

@@ -1,22 +1,25 @@
-"""Pages: login, logout and the home overview. Each handler calls one service function."""
+"""Pages: login, logout, the home overview and the comments behind an aspect.
+
+Each handler calls one service function."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from manyi.accounts.service import authenticate
 from manyi.api.deps import DbDep, SettingsDep
-from manyi.errors import NotAuthenticated
+from manyi.errors import InvalidInput, NotAuthenticated, NotFound
 from manyi.reporting.home import home_page
+from manyi.reporting.themes import theme_comments
 from manyi.web.i18n import pick_language, translator
 from manyi.web.security import csrf_ok, csrf_token, session_user
 
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
 
 
@@ -53,6 +56,38 @@ def home(request: Request, db: DbDep, lang: LangDep) -> Response:
         return RedirectResponse("/login", status_code=303)
     page = home_page(db)
     return _render(request, "home.html", lang, user=user, surveys=page.surveys, themes=page.themes)
+
+
+@router.get("/themes/{code}", response_class=HTMLResponse)
+def theme(
+    request: Request,
+    db: DbDep,
+    lang: LangDep,
+    code: Annotated[str, Path(max_length=64)],
+    label: str | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    user = session_user(request, db)
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    t = translator(lang)
+    try:
+        comments = theme_comments(db, code, label=label or None, page=page)
+    except NotFound as exc:
+        return _render(
+            request, "theme.html", lang, 404, user=user, error=str(exc), error_title=t["not_found"]
+        )
+    except InvalidInput as exc:
+        return _render(
+            request,
+            "theme.html",
+            lang,
+            400,
+            user=user,
+            error=str(exc),
+            error_title=t["bad_request"],
+        )
+    return _render(request, "theme.html", lang, user=user, page=comments)
 
 
 @router.get("/login", response_class=HTMLResponse)
