@@ -19,6 +19,8 @@ import uvicorn
 from factories import good_answers, make_survey, make_user_token
 from manyi.app import create_app
 from manyi.config import Settings
+from manyi.enrichment.service import enrich_pending
+from manyi.ingestion.feedback import FeedbackIn, record_feedback
 from manyi.ingestion.responses import ResponseIn, record_response
 from manyi.storage.database import Database
 
@@ -58,6 +60,11 @@ def server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
             survey.id,
             ResponseIn(answers=good_answers(nps=score, comment=f"评论{score}")),
         )
+    record_feedback(
+        sqlite_db,
+        [FeedbackIn(text=t) for t in ("送货太慢了，等了三天", "送货很快，师傅很专业")],
+    )
+    enrich_pending(sqlite_db)
     port = _free_port()
     app = create_app(Settings(environment="test", data_dir=tmp_path), sqlite_db)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
@@ -91,4 +98,12 @@ def test_login_and_home_in_chromium(server: str, tmp_path: Path) -> None:
         page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
         page.get_by_role("link", name="English").click()
         assert page.get_by_role("heading", name="Surveys").is_visible()
+        # drill down: the aspect opens the comments behind it; filter to the negative ones
+        page.get_by_role("link", name="delivery and logistics").click()
+        page.wait_for_url(f"{server}/themes/delivery")
+        assert page.locator("tr[data-source]").count() == 2
+        page.get_by_role("link", name="Negative 1").click()
+        rows = page.locator("tr[data-source]")
+        assert rows.count() == 1 and "送货太慢" in rows.first.locator("mark").inner_text()
+        page.screenshot(path=str(tmp_path / "theme.png"), full_page=True)
         browser.close()

@@ -117,7 +117,7 @@ def test_theme_page_shows_the_comments_behind_an_aspect(db: Database, tmp_path: 
     assert page.status_code == 200
     assert "price and value: comments of the last 30 days" in page.text
     assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
-    assert "<mark>" in page.text and "page 1 of 1, 2 comments" in page.text
+    assert "<mark>" in page.text and "page 1 of 1 (2 in all)" in page.text
     negative = client.get("/themes/price?label=negative").text
     assert "价格太贵了" in negative and "价格实惠" not in negative
     assert 'aria-current="page">Negative 1' in negative

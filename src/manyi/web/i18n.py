@@ -86,7 +86,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "feedback": {"zh-CN": "反馈", "en": "feedback"},
     "answer": {"zh-CN": "问卷开放题", "en": "survey answer"},
     "mentioned_in": {"zh-CN": "提及分句", "en": "Mentioned in"},
-    "page_of": {"zh-CN": "第 {page} / {pages} 页，共 {total} 条", "en": "page {page} of {pages}, {total} comments"},
+    "page_of": {
+        "zh-CN": "第 {page} / {pages} 页，共 {total} 条",
+        "en": "page {page} of {pages} ({total} in all)",
+    },
     "previous": {"zh-CN": "上一页", "en": "Previous"},
     "next": {"zh-CN": "下一页", "en": "Next"},
     "not_found": {"zh-CN": "找不到该方面", "en": "No such aspect"},
