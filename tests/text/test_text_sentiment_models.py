@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,17 @@ def metadata(language: str) -> dict:
 
 def recorded(language: str, test: str, key: str) -> float:
     return next(m[key] for m in metadata(language)["metrics"] if m["name"] == test)
+
+
+def edited_en_model(tmp_path: Path, edit: Callable[[dict], None]) -> Path:
+    """A copy of the bundled English model whose JSON metadata ``edit`` has changed."""
+    for f in MODEL_DIR.glob("sentiment_en.*"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    path = tmp_path / "sentiment_en.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    edit(meta)
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    return path
 
 
 def test_model_files_are_small_and_not_pickles() -> None:
@@ -159,14 +171,11 @@ def test_english_encoder_head_is_mixed_into_whole_comments() -> None:
 
 
 def test_format_2_files_still_load(tmp_path: Path) -> None:
-    for f in MODEL_DIR.glob("sentiment_en.*"):
-        (tmp_path / f.name).write_bytes(f.read_bytes())
-    path = tmp_path / "sentiment_en.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    meta["format"] = "manyi-sentiment-linear/2"
-    del meta["encoder_head"]
-    path.write_text(json.dumps(meta), encoding="utf-8")
-    model = load_model(path)
+    def to_format_2(meta: dict) -> None:
+        meta["format"] = "manyi-sentiment-linear/2"
+        del meta["encoder_head"]
+
+    model = load_model(edited_en_model(tmp_path, to_format_2))
     assert model.encoder_head is None and model.encoder_vectors(TWEETS) is None
 
 
@@ -175,35 +184,22 @@ def test_format_2_files_still_load(tmp_path: Path) -> None:
     [{"dimension": 384, "encoder": "bert"}, {"weight": 1.5}, {"outputs": ["negative", "positive"]}],
 )
 def test_bad_encoder_head_is_a_clear_error(tmp_path: Path, change: dict) -> None:
-    for f in MODEL_DIR.glob("sentiment_en.*"):
-        (tmp_path / f.name).write_bytes(f.read_bytes())
-    path = tmp_path / "sentiment_en.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    meta["encoder_head"].update(change)
-    path.write_text(json.dumps(meta), encoding="utf-8")
+    path = edited_en_model(tmp_path, lambda meta: meta["encoder_head"].update(change))
     with pytest.raises(InvalidInput, match="encoder head"):
         load_model(path)
 
 
 def test_format_1_files_still_load(tmp_path: Path) -> None:
-    for f in MODEL_DIR.glob("sentiment_en.*"):
-        (tmp_path / f.name).write_bytes(f.read_bytes())
-    path = tmp_path / "sentiment_en.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    meta["format"] = "manyi-sentiment-linear/1"
-    del meta["class_weights"]
-    del meta["encoder_head"]
-    path.write_text(json.dumps(meta), encoding="utf-8")
-    assert load_model(path).class_weights == ()
+    def to_format_1(meta: dict) -> None:
+        meta["format"] = "manyi-sentiment-linear/1"
+        del meta["class_weights"]
+        del meta["encoder_head"]
+
+    assert load_model(edited_en_model(tmp_path, to_format_1)).class_weights == ()
 
 
 @pytest.mark.parametrize("weights", [[1.0, 2.0], [1.0, 0.0, 1.0]])
 def test_bad_class_weights_are_a_clear_error(tmp_path: Path, weights: list[float]) -> None:
-    for f in MODEL_DIR.glob("sentiment_en.*"):
-        (tmp_path / f.name).write_bytes(f.read_bytes())
-    path = tmp_path / "sentiment_en.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    meta["class_weights"] = weights
-    path.write_text(json.dumps(meta), encoding="utf-8")
+    path = edited_en_model(tmp_path, lambda meta: meta.update(class_weights=weights))
     with pytest.raises(InvalidInput, match="class_weights"):
         load_model(path)

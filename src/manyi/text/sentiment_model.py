@@ -70,6 +70,12 @@ def _row_dot(x: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
     return np.asarray(x @ columns, dtype=np.float32)
 
 
+def _softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of float64 logits (shifted by the row maximum for stability)."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class LinearHead:
     """One linear scorer on transformed n-gram counts.
@@ -118,9 +124,7 @@ class LinearHead:
         """(n, len(outputs)) probabilities."""
         z = self.logits(counts).astype(np.float64)
         if self.link == "softmax":
-            z -= z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+            return _softmax(z)
         p = 1.0 / (1.0 + np.exp(-z))
         if len(self.outputs) == 2 and p.shape[1] == 1:
             return np.hstack([1.0 - p, p])
@@ -178,10 +182,9 @@ class EncoderHead:
 
     def proba(self, vectors: np.ndarray) -> np.ndarray:
         """(n, len(outputs)) softmax probabilities for encoder vectors."""
-        z = np.asarray(vectors, dtype=np.float64) @ self.w.astype(np.float64) + self.intercept
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+        return _softmax(
+            np.asarray(vectors, dtype=np.float64) @ self.w.astype(np.float64) + self.intercept
+        )
 
 
 @dataclass(frozen=True)

@@ -73,19 +73,10 @@ def theme(
     t = translator(lang)
     try:
         comments = theme_comments(db, code, label=label or None, page=page)
-    except NotFound as exc:
+    except (NotFound, InvalidInput) as exc:
+        status, title = (404, "not_found") if isinstance(exc, NotFound) else (400, "bad_request")
         return _render(
-            request, "theme.html", lang, 404, user=user, error=str(exc), error_title=t["not_found"]
-        )
-    except InvalidInput as exc:
-        return _render(
-            request,
-            "theme.html",
-            lang,
-            400,
-            user=user,
-            error=str(exc),
-            error_title=t["bad_request"],
+            request, "theme.html", lang, status, user=user, error=str(exc), error_title=t[title]
         )
     return _render(request, "theme.html", lang, user=user, page=comments)
 
