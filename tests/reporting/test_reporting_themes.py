@@ -162,3 +162,31 @@ def test_an_aspect_outside_the_default_taxonomy_keeps_its_stored_name(db: Databa
     ]
     page = theme_comments(db, "parking")
     assert (page.name_en, page.total, page.comments[0].evidence) == ("停车", 1, "停车位太少了")
+
+
+def test_negative_share_change_against_the_window_before(db: Database) -> None:
+    from manyi.stats.metrics import two_proportion_z
+
+    now = utcnow()
+    slow = ["送货太慢了，等了三天", "送货太慢了，等了一周", "送货太慢，没人管"]
+    fast = ["送货很快，师傅很专业", "送货很快，很满意"]
+    # this window: 3 of 4 delivery mentions negative; the 30 days before: 1 of 3
+    recent = [*slow, fast[0]]
+    earlier = ["物流送货太慢了，差评", fast[1], "送货准时，包装完好"]
+    record_feedback(
+        db,
+        [FeedbackIn(text=t, occurred_at=now - timedelta(days=3)) for t in recent]
+        + [FeedbackIn(text=t, occurred_at=now - timedelta(days=45)) for t in earlier]
+        + [FeedbackIn(text="价格太贵了", occurred_at=now - timedelta(days=1))],
+    )
+    enrich_pending(db)
+    themes = {a.code: a for a in feedback_themes(db, now=now).aspects}
+    delivery = themes["delivery"]
+    assert (delivery.mentions, delivery.negative) == (4, 3)
+    assert (delivery.previous_mentions, delivery.previous_negative) == (3, 1)
+    assert delivery.change == pytest.approx(3 / 4 - 1 / 3)
+    assert delivery.change_p == pytest.approx(two_proportion_z(3, 4, 1, 3)[1])
+    price = themes["price"]  # not mentioned before: no change to report
+    assert (price.previous_mentions, price.change, price.change_p) == (0, None, None)
+    # the window before the window before is not counted at all
+    assert feedback_themes(db, now=now, days=10).aspects[0].previous_mentions == 0

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from manyi.errors import InvalidInput
-from manyi.stats.metrics import ces, csat, nps, wilson_interval
+from manyi.stats.metrics import ces, csat, nps, two_proportion_z, wilson_interval
 
 nps_answers = st.lists(st.integers(min_value=0, max_value=10), min_size=1, max_size=200)
 
@@ -215,3 +215,30 @@ def test_wilson_matches_statsmodels(k: int, n: int, confidence: float) -> None:
 def test_wilson_bad_input() -> None:
     with pytest.raises(InvalidInput, match="between 0 and n"):
         wilson_interval(5, 3)
+
+
+@given(
+    st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+)
+@settings(max_examples=200, deadline=None)
+def test_two_proportion_z_equals_statsmodels(a: tuple[int, int], b: tuple[int, int]) -> None:
+    z, p = two_proportion_z(a[0], a[1], b[0], b[1])
+    pooled = (a[0] + b[0]) / (a[1] + b[1])
+    if pooled in (0.0, 1.0):
+        assert math.isnan(z) and math.isnan(p)
+        return
+    ref_z, ref_p = proportions_ztest([a[0], b[0]], [a[1], b[1]])
+    assert z == pytest.approx(ref_z, rel=1e-12, abs=1e-12)
+    assert p == pytest.approx(ref_p, rel=1e-9, abs=1e-15)
+
+
+def test_two_proportion_z_pinned_and_bad_input() -> None:
+    # 30/100 against 18/100: pooled 0.24, z = 0.12 / sqrt(0.24 * 0.76 * 0.02) = 1.98680
+    # (statsmodels proportions_ztest: 1.9867985, p = 0.0469447).
+    z, p = two_proportion_z(30, 100, 18, 100)
+    assert (z, p) == pytest.approx((1.9867985355975655, 0.046944726978481836), rel=1e-12)
+    with pytest.raises(InvalidInput):
+        two_proportion_z(3, 0, 1, 5)
+    with pytest.raises(InvalidInput):
+        two_proportion_z(6, 5, 1, 5)

@@ -94,6 +94,7 @@ def test_home_shows_what_customers_talk_about(db: Database, tmp_path: Path) -> N
     row = re.search(r'<tr data-aspect="price">(.*?)</tr>', home, re.S)
     assert row, home
     assert "price and value" in row.group(1) and "50.0%" in row.group(1)
+    assert "not mentioned in the 30 days before" in row.group(1)
     assert "2 feedback texts and open answers analysed; 0 waiting" in home
     zh = client.get("/?lang=zh-CN").text
     assert "客户在谈论什么" in zh and "价格与性价比" in zh

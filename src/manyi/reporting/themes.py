@@ -5,7 +5,9 @@ feedback items (by ``occurred_at``, duplicates left out) and open answers (by th
 ``submitted_at``) in the last ``days`` days, and counts per aspect how often it was
 mentioned and with which sentiment. The negative share of each aspect comes with a Wilson
 95 % interval (``manyi.stats.metrics.wilson_interval``), so a manager can tell three
-complaints out of five mentions from three hundred out of five hundred.
+complaints out of five mentions from three hundred out of five hundred, and with its
+change against the ``days`` before the window, tested with the pooled two-proportion z
+test (``manyi.stats.metrics.two_proportion_z``), so a rise is told from noise.
 
 :func:`theme_comments` lists the comments behind one aspect (the drill-down from the home
 page), newest first, optionally only those where the aspect was negative, neutral or
@@ -28,7 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 
 from manyi.errors import InvalidInput, NotFound
-from manyi.stats.metrics import wilson_interval
+from manyi.stats.metrics import two_proportion_z, wilson_interval
 from manyi.storage.database import Database
 from manyi.storage.tables import AnswerEnrichmentRow, AnswerRow, FeedbackItemRow
 from manyi.storage.types import utcnow
@@ -52,7 +54,11 @@ PAGE_SIZE = 50
 class AspectTheme:
     """One aspect in the window.
 
-    ``negative_ci`` is the Wilson 95 % interval of ``negative / mentions``.
+    ``negative_ci`` is the Wilson 95 % interval of ``negative / mentions``. The
+    ``previous_*`` counts are of the ``days`` before the window; ``change`` is the
+    negative share now minus then and ``change_p`` the two-sided p value of the pooled
+    two-proportion z test (both ``None`` when the aspect was not mentioned then; ``change_p``
+    also when neither window has a negative mention or both have only negative ones).
     """
 
     code: str
@@ -65,6 +71,10 @@ class AspectTheme:
     negative: int
     negative_share: float
     negative_ci: tuple[float, float]
+    previous_mentions: int = 0
+    previous_negative: int = 0
+    change: float | None = None
+    change_p: float | None = None
 
 
 @dataclass(frozen=True)
@@ -123,11 +133,19 @@ def feedback_themes(
 ) -> FeedbackThemes:
     """Sentiment and the ``top`` most mentioned aspects of the last ``days`` days."""
     since = (now or utcnow()) - timedelta(days=days)
+    before = since - timedelta(days=days)
+    rows: list[tuple[str | None, list[Any] | None]] = []
+    earlier: list[list[Any] | None] = []
     with db.session() as s:
-        rows: list[tuple[str | None, list[Any] | None]] = [
-            (label, found) for label, found in s.execute(_feedback_rows(since))
-        ]
-        rows += [(label, found) for label, found in s.execute(_answer_rows(since))]
+        for query in (
+            _feedback_rows(before, FeedbackItemRow.occurred_at),
+            _answer_rows(before, AnswerRow.submitted_at),
+        ):
+            for label, found, when in s.execute(query):
+                if when >= since:
+                    rows.append((label, found))
+                else:
+                    earlier.append(found)
         pending = int(
             s.scalar(
                 select(func.count()).where(
@@ -144,10 +162,21 @@ def feedback_themes(
             code = str(mention["code"])
             counts.setdefault(code, Counter())[mention["label"]] += 1
             stored.setdefault(code, mention)
+    then: dict[str, Counter[str]] = {}
+    for found in earlier:
+        for mention in _mentions(found):
+            then.setdefault(str(mention["code"]), Counter())[mention["label"]] += 1
     themes = []
     for code, c in sorted(counts.items(), key=lambda kv: (-kv[1].total(), kv[0]))[:top]:
         n = c.total()
         name_zh, name_en, dimension = _names(code, stored[code])
+        old = then.get(code, Counter())
+        n_old = old.total()
+        change = change_p = None
+        if n_old:
+            change = c["negative"] / n - old["negative"] / n_old
+            _, p = two_proportion_z(c["negative"], n, old["negative"], n_old)
+            change_p = None if p != p else p  # NaN: no variation to test
         themes.append(
             AspectTheme(
                 code,
@@ -160,6 +189,10 @@ def feedback_themes(
                 c["negative"],
                 c["negative"] / n,
                 wilson_interval(c["negative"], n),
+                n_old,
+                old["negative"],
+                change,
+                change_p,
             )
         )
     return FeedbackThemes(

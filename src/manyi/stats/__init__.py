@@ -42,7 +42,16 @@ from manyi.stats.index_models import (
 )
 from manyi.stats.ipa import IpaResult, derived_importance, ipa, ipa_from_data
 from manyi.stats.kano import KanoResult, kano, kano_category
-from manyi.stats.metrics import CesResult, CsatResult, NpsResult, ces, csat, nps, wilson_interval
+from manyi.stats.metrics import (
+    CesResult,
+    CsatResult,
+    NpsResult,
+    ces,
+    csat,
+    nps,
+    two_proportion_z,
+    wilson_interval,
+)
 from manyi.stats.pls import PLSBootstrap, PLSResult, pls_path_model
 from manyi.stats.reliability import (
     AlphaResult,
@@ -123,6 +132,7 @@ __all__ = [
     "servqual",
     "shapley_r2",
     "standardized_betas",
+    "two_proportion_z",
     "value_curve",
     "wilson_interval",
 ]

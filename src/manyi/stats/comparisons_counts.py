@@ -6,8 +6,8 @@
   ``z = (NPS_a − NPS_b) / sqrt(SE_a² + SE_b²)``; k NPS are compared by the Wald
   homogeneity statistic ``Q = Σ w_i (NPS_i − NPS_w)²``, ``w_i = 1 / SE_i²``, χ² with
   k−1 df (Cochran 1954).
-* Proportions: two-sample z test with pooled variance (as statsmodels
-  ``proportions_ztest``), Wald CI of the difference, Cohen's h effect size
+* Proportions: two-sample z test with pooled variance
+  (:func:`manyi.stats.metrics.two_proportion_z`, as statsmodels ``proportions_ztest``), Wald CI of the difference, Cohen's h effect size
   ``2 asin√p_a − 2 asin√p_b``; k groups: Pearson χ² on the 2 × k table; group CIs are
   Wilson score intervals.
 * Distributions: Pearson χ² test of independence on the group × answer table (no Yates
@@ -23,9 +23,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import stats as sps
-from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+from statsmodels.stats.proportion import proportion_confint
 
 from manyi.stats.comparisons_means import PAIR_COLUMNS
+from manyi.stats.metrics import two_proportion_z
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -137,8 +138,7 @@ def proportion_pairwise(summary: pd.DataFrame, confidence: float) -> pd.DataFram
         counts = np.array([hits[i], hits[j]])
         nobs = np.array([sizes[i], sizes[j]])
         pa, pb = counts / nobs
-        pooled = counts.sum() / nobs.sum()
-        z, p = proportions_ztest(counts, nobs) if 0 < pooled < 1 else (np.nan, np.nan)
+        z, p = two_proportion_z(hits[i], sizes[i], hits[j], sizes[j])
         se = float(np.sqrt(pa * (1 - pa) / nobs[0] + pb * (1 - pb) / nobs[1]))
         diff = float(pa - pb)
         h = float(2 * np.arcsin(np.sqrt(pa)) - 2 * np.arcsin(np.sqrt(pb)))

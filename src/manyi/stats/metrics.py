@@ -246,6 +246,32 @@ def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tup
     return max(0.0, float(centre - half)), min(1.0, float(centre + half))
 
 
+def two_proportion_z(
+    successes_a: float, n_a: float, successes_b: float, n_b: float
+) -> tuple[float, float]:
+    """Pooled two-sample z test that two proportions are equal: ``(z, two-sided p)``.
+
+    ``z = (p_a − p_b) / sqrt(p̄(1 − p̄)(1/n_a + 1/n_b))`` with the pooled proportion ``p̄``;
+    the same test as statsmodels ``proportions_ztest``. NaN for both when ``p̄`` is 0 or 1
+    (no variation, nothing to test).
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in two_proportion_z(30, 100, 18, 100)]
+    [1.9868, 0.0469]
+    """
+    if n_a <= 0 or n_b <= 0:
+        raise InvalidInput("each proportion needs at least one answer")
+    if not (0 <= successes_a <= n_a and 0 <= successes_b <= n_b):
+        raise InvalidInput("successes must lie between 0 and n")
+    pooled = (successes_a + successes_b) / (n_a + n_b)
+    if pooled in (0.0, 1.0):
+        return float("nan"), float("nan")
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    z = (successes_a / n_a - successes_b / n_b) / se
+    return float(z), float(2 * stats.norm.sf(abs(z)))
+
+
 def nps(
     scores: ScoresLike, weights: ScoresLike | None = None, confidence: float = 0.95
 ) -> NpsResult:
@@ -523,5 +549,6 @@ __all__ = [
     "ces",
     "csat",
     "nps",
+    "two_proportion_z",
     "wilson_interval",
 ]
