@@ -165,6 +165,8 @@ def test_an_aspect_outside_the_default_taxonomy_keeps_its_stored_name(db: Databa
 
 
 def test_negative_share_change_against_the_window_before(db: Database) -> None:
+    from statsmodels.stats.multitest import multipletests
+
     from manyi.stats.metrics import two_proportion_z
 
     now = utcnow()
@@ -177,7 +179,8 @@ def test_negative_share_change_against_the_window_before(db: Database) -> None:
         db,
         [FeedbackIn(text=t, occurred_at=now - timedelta(days=3)) for t in recent]
         + [FeedbackIn(text=t, occurred_at=now - timedelta(days=45)) for t in earlier]
-        + [FeedbackIn(text="价格太贵了", occurred_at=now - timedelta(days=1))],
+        + [FeedbackIn(text="价格太贵了", occurred_at=now - timedelta(days=1))]
+        + [FeedbackIn(text="价格便宜，划算", occurred_at=now - timedelta(days=50))],
     )
     enrich_pending(db)
     themes = {a.code: a for a in feedback_themes(db, now=now).aspects}
@@ -186,7 +189,15 @@ def test_negative_share_change_against_the_window_before(db: Database) -> None:
     assert (delivery.previous_mentions, delivery.previous_negative) == (3, 1)
     assert delivery.change == pytest.approx(3 / 4 - 1 / 3)
     assert delivery.change_p == pytest.approx(two_proportion_z(3, 4, 1, 3)[1])
-    price = themes["price"]  # not mentioned before: no change to report
-    assert (price.previous_mentions, price.change, price.change_p) == (0, None, None)
+    price = themes["price"]  # 1 of 1 negative now, 0 of 1 before
+    assert (price.previous_mentions, price.change) == (1, 1.0)
+    assert price.change_p == pytest.approx(two_proportion_z(1, 1, 0, 1)[1])
+    # q: Benjamini–Hochberg over the p values of the listed aspects (statsmodels fdr_bh)
+    tested = [a for a in themes.values() if a.change_p is not None]
+    assert {"delivery", "price"} <= {a.code for a in tested}
+    _, expected, _, _ = multipletests([a.change_p for a in tested], method="fdr_bh")
+    assert [a.change_q for a in tested] == pytest.approx(list(expected))
+    assurance = themes["assurance"]  # 师傅很专业: mentioned in this window only
+    assert (assurance.change, assurance.change_p, assurance.change_q) == (None, None, None)
     # the window before the window before is not counted at all
     assert feedback_themes(db, now=now, days=10).aspects[0].previous_mentions == 0

@@ -7,7 +7,8 @@ mentioned and with which sentiment. The negative share of each aspect comes with
 95 % interval (``manyi.stats.metrics.wilson_interval``), so a manager can tell three
 complaints out of five mentions from three hundred out of five hundred, and with its
 change against the ``days`` before the window, tested with the pooled two-proportion z
-test (``manyi.stats.metrics.two_proportion_z``), so a rise is told from noise.
+test (``manyi.stats.metrics.two_proportion_z``) and Benjamini–Hochberg adjusted across
+the listed aspects, so a rise is told from noise.
 
 :func:`theme_comments` lists the comments behind one aspect (the drill-down from the home
 page), newest first, optionally only those where the aspect was negative, neutral or
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,7 @@ from manyi.storage.database import Database
 from manyi.storage.tables import AnswerEnrichmentRow, AnswerRow, FeedbackItemRow
 from manyi.storage.types import utcnow
 from manyi.text.taxonomy import default_taxonomy
+from manyi.text.topics import benjamini_hochberg
 
 __all__ = [
     "AspectTheme",
@@ -59,6 +61,9 @@ class AspectTheme:
     negative share now minus then and ``change_p`` the two-sided p value of the pooled
     two-proportion z test (both ``None`` when the aspect was not mentioned then; ``change_p``
     also when neither window has a negative mention or both have only negative ones).
+    ``change_q`` is ``change_p`` adjusted by Benjamini–Hochberg across the aspects
+    returned, so "significant" means q < 0.05 among the ten listed, not ten chances at
+    p < 0.05.
     """
 
     code: str
@@ -75,6 +80,7 @@ class AspectTheme:
     previous_negative: int = 0
     change: float | None = None
     change_p: float | None = None
+    change_q: float | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +201,10 @@ def feedback_themes(
                 change_p,
             )
         )
+    tested = [(i, theme.change_p) for i, theme in enumerate(themes) if theme.change_p is not None]
+    adjusted = benjamini_hochberg([p for _, p in tested])
+    for (i, _), q in zip(tested, adjusted, strict=True):
+        themes[i] = replace(themes[i], change_q=float(q))
     return FeedbackThemes(
         days, len(rows), pending, {k: sentiment.get(k, 0) for k in LABELS}, themes
     )

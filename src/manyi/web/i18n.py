@@ -45,8 +45,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{analysed} feedback texts and open answers analysed; {pending} waiting.",
     },
     "themes_help": {
-        "zh-CN": "方面与情感由离线文本分析（manyi.text）自动识别；负面占比附 95% Wilson 置信区间，及与前30天相比的变化（双比例 z 检验 p 值，p < 0.05 加粗）。点击方面查看原文。",
-        "en": "Aspects and sentiment come from offline text analysis (manyi.text); the negative share has a 95% Wilson interval and its change against the 30 days before (two-proportion z test p value; bold when p < 0.05). Click an aspect to read the comments.",
+        "zh-CN": "方面与情感由离线文本分析（manyi.text）自动识别；负面占比附 95% Wilson 置信区间，及与前30天相比的变化（双比例 z 检验，q 为经 Benjamini–Hochberg 校正的 p 值，q < 0.05 加粗）。点击方面查看原文。",
+        "en": "Aspects and sentiment come from offline text analysis (manyi.text); the negative share has a 95% Wilson interval and its change against the 30 days before (two-proportion z test; q is its p value adjusted by Benjamini–Hochberg across the listed aspects; bold when q < 0.05). Click an aspect to read the comments.",
     },
     "no_themes": {
         "zh-CN": "近30天没有已分析的文本反馈。运行 manyi worker 进行分析。",
