@@ -122,6 +122,7 @@ def test_theme_page_shows_the_comments_behind_an_aspect(db: Database, tmp_path: 
     negative = client.get("/themes/price?label=negative").text
     assert "价格太贵了" in negative and "价格实惠" not in negative
     assert 'aria-current="page">Negative 1' in negative
+    assert 'href="?label=negative&amp;lang=zh-CN" hreflang="zh-CN"' in negative  # keeps the filter
     assert client.get("/themes/price?label=angry").status_code == 400
     missing = client.get("/themes/nope")
     assert missing.status_code == 404 and "No such aspect" in missing.text

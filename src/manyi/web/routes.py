@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path as FilePath
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -38,10 +39,20 @@ LangDep = Annotated[str, Depends(page_language)]
 def _render(
     request: Request, name: str, lang: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
+    # The language switch keeps the page's other query parameters (filters, page).
+    other = "en" if lang == "zh-CN" else "zh-CN"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    language_link = "?" + urlencode([*query, ("lang", other)])
     response = templates.TemplateResponse(
         request,
         name,
-        {"lang": lang, "t": translator(lang), "csrf_token": csrf_token(request), **context},
+        {
+            "lang": lang,
+            "t": translator(lang),
+            "csrf_token": csrf_token(request),
+            "language_link": language_link,
+            **context,
+        },
         status_code=status,
     )
     if request.query_params.get("lang") in ("zh-CN", "en"):
