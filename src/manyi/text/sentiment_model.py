@@ -26,8 +26,11 @@ rows were weighted unevenly across classes (the English model, see
 An optional *encoder head* (format 3) is a multinomial logistic regression on the
 vectors of an offline sentence encoder (:mod:`manyi.text.encoders`): for whole comments
 its probabilities are mixed in, ``P = (1 − ω)·P_n-gram + ω·P_encoder``, before the class
-weights. Clause rows are scored by the n-gram heads alone (encoding every clause would
-multiply the encoder's cost for little gain).
+weights. The encoder is the slow part, so it is a cascade: a comment whose n-gram verdict
+is already sure (largest class probability, after the class weights, at least
+``skip_confidence``) is not encoded and keeps ``P_n-gram``. Clause rows are scored by the
+n-gram heads alone (encoding every clause would multiply the encoder's cost for little
+gain).
 """
 
 from __future__ import annotations
@@ -171,6 +174,9 @@ class EncoderHead:
         (k,) float32.
     weight : float
         ω in ``P = (1 − ω)·P_n-gram + ω·P_encoder``.
+    skip_confidence : float or None
+        Comments whose n-gram verdict is at least this sure are not encoded (``None``:
+        every comment is).
     """
 
     name: str
@@ -179,6 +185,7 @@ class EncoderHead:
     w: np.ndarray
     intercept: np.ndarray
     weight: float
+    skip_confidence: float | None = None
 
     def proba(self, vectors: np.ndarray) -> np.ndarray:
         """(n, len(outputs)) softmax probabilities for encoder vectors."""
@@ -208,7 +215,7 @@ class SentimentModel:
     class_weights : tuple of float
         Prior correction ``π``, one per class (``P_c ∝ π_c·P_c``); empty for none.
     encoder_head : EncoderHead or None
-        Mixed into whole-comment probabilities when the caller passes encoder vectors.
+        Mixed into whole-comment probabilities when the caller passes the texts.
     """
 
     language: str
@@ -225,30 +232,38 @@ class SentimentModel:
         """The model version from its metadata."""
         return str(self.metadata.get("version", "unversioned"))
 
-    def encoder_vectors(self, texts: Sequence[str]) -> np.ndarray | None:
-        """The encoder vectors the encoder head reads for ``texts`` (``None`` without one)."""
-        if self.encoder_head is None:
-            return None
-        return encode(self.encoder_head.encoder, texts)
-
-    def proba(self, counts: sp.csr_matrix, vectors: np.ndarray | None = None) -> np.ndarray:
+    def proba(self, counts: sp.csr_matrix, texts: Sequence[str] | None = None) -> np.ndarray:
         """(n, len(classes)) class probabilities for count rows.
 
-        ``vectors``: the rows' sentence-encoder vectors, for a model with an encoder head
-        (whole comments); ``None`` scores with the n-gram heads alone (clauses).
+        ``texts``: the rows' texts, for whole comments; a model with an encoder head then
+        encodes those its n-gram heads are unsure of and mixes the encoder head in.
+        ``None`` scores with the n-gram heads alone (clauses).
         """
         general = np.mean([h.proba(counts) for h in self.heads], axis=0)
         for expert in self.experts:
             g = expert.weight * expert.gate.proba(counts)[:, 1:2]
             own = np.mean([h.proba(counts) for h in expert.heads], axis=0)
             general = (1.0 - g) * general + g * own
-        if self.encoder_head is not None and vectors is not None:
-            omega = self.encoder_head.weight
-            general = (1.0 - omega) * general + omega * self.encoder_head.proba(vectors)
-        if self.class_weights:
-            general = general * np.asarray(self.class_weights, dtype=np.float64)
-            general /= np.maximum(general.sum(axis=1, keepdims=True), 1e-12)
-        return np.asarray(general)
+        head = self.encoder_head
+        if head is not None and texts is not None:
+            sure = np.zeros(len(general), dtype=bool)
+            if head.skip_confidence is not None:
+                sure = self._reweighted(general).max(axis=1) >= head.skip_confidence
+            unsure = np.flatnonzero(~sure)
+            if unsure.size:
+                vectors = encode(head.encoder, [texts[int(i)] for i in unsure])
+                general[unsure] = (1.0 - head.weight) * general[unsure] + head.weight * head.proba(
+                    vectors
+                )
+        return self._reweighted(general)
+
+    def _reweighted(self, p: np.ndarray) -> np.ndarray:
+        """``p`` with the class weights applied (a copy; ``p`` itself without them)."""
+        if not self.class_weights:
+            return np.asarray(p)
+        out = p * np.asarray(self.class_weights, dtype=np.float64)
+        out /= np.maximum(out.sum(axis=1, keepdims=True), 1e-12)
+        return np.asarray(out)
 
 
 def _head_meta(head: LinearHead) -> dict[str, Any]:
@@ -317,6 +332,7 @@ def save_model(
             "outputs": list(encoder_head.outputs),
             "dimension": int(encoder_head.w.shape[0]),
             "weight": encoder_head.weight,
+            "skip_confidence": encoder_head.skip_confidence,
         }
     npz_path = model_dir / f"sentiment_{language}.npz"
     json_path = model_dir / f"sentiment_{language}.json"
@@ -352,6 +368,9 @@ def _load_encoder_head(
         w=np.ascontiguousarray(arrays[f"{name}.w"], dtype=np.float32),
         intercept=np.asarray(arrays[f"{name}.b"], dtype=np.float32),
         weight=float(meta["weight"]),
+        skip_confidence=(
+            None if meta.get("skip_confidence") is None else float(meta["skip_confidence"])
+        ),
     )
 
 

