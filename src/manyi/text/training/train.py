@@ -15,8 +15,8 @@ The English model
     trained on the airline tweets' training rows, three classes, each tweet weighted by
     its annotators' confidence; heads NB-LR (one vs rest) and multinomial TF-IDF-LR,
     averaged, mixed half and half with an encoder head (multinomial LR on the
-    multilingual Universal Sentence Encoder's vectors, ``TrainingOptions.en_encoder``),
-    then a prior correction that gives back to neutral what the confidence weighting
+    multilingual Universal Sentence Encoder's vectors, ``TrainingOptions.en_encoder``)
+    for the tweets the n-gram heads are unsure of, then a prior correction that gives back to neutral what the confidence weighting
     took from it (``TrainingOptions.en_class_weights``).
 
 The constants were chosen by 5-fold cross-validation of the cleaned training rows
