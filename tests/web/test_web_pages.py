@@ -126,6 +126,8 @@ def test_theme_page_shows_the_comments_behind_an_aspect(db: Database, tmp_path: 
     assert client.get("/themes/price?label=angry").status_code == 400
     missing = client.get("/themes/nope")
     assert missing.status_code == 404 and "No such aspect" in missing.text
-    assert client.get("/themes/price?page=0").status_code == 422
+    for bad in ("0", "-1", "x"):
+        wrong = client.get(f"/themes/price?page={bad}&lang=en")
+        assert wrong.status_code == 400 and "Bad request" in wrong.text
     zh = client.get("/themes/price?lang=zh-CN").text
     assert "价格与性价比：近30天的评论" in zh and "第 1 / 1 页，共 2 条" in zh

@@ -76,14 +76,16 @@ def theme(
     lang: LangDep,
     code: Annotated[str, Path(max_length=64)],
     label: str | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: Annotated[str, Query(max_length=12)] = "1",
 ) -> Response:
     user = session_user(request, db)
     if user is None:
         return RedirectResponse("/login", status_code=303)
     t = translator(lang)
     try:
-        comments = theme_comments(db, code, label=label or None, page=page)
+        if not page.isdigit():  # a page is a person's link: answer with a page, not JSON
+            raise InvalidInput(f"page must be a whole number from 1, not {page!r}")
+        comments = theme_comments(db, code, label=label or None, page=int(page))
     except (NotFound, InvalidInput) as exc:
         status, title = (404, "not_found") if isinstance(exc, NotFound) else (400, "bad_request")
         return _render(
