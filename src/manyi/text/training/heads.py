@@ -69,6 +69,23 @@ def _logistic(C: float, multinomial: bool) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=3000, solver="liblinear", random_state=SEED)
 
 
+def _coefficients(
+    model: LogisticRegression, outputs: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted regression's coefficient rows and intercepts in the order of ``outputs``.
+
+    Two outputs: scikit-learn keeps one row, the logit of ``classes_[1]``; it is returned
+    as the logit of ``outputs[1]`` (negated when the classes sort the other way).
+    """
+    if len(outputs) == 2:
+        coef, intercept = model.coef_[[0]], model.intercept_[[0]]
+        if model.classes_[1] != outputs[1]:
+            coef, intercept = -coef, -intercept
+        return coef, intercept
+    order = [list(model.classes_).index(o) for o in outputs]
+    return model.coef_[order], model.intercept_[order]
+
+
 def fit_nb_head(
     name: str,
     counts: sp.csr_matrix,
@@ -183,11 +200,7 @@ def fit_tfidf_head(
     features = normalize(tf.multiply(idf.astype(np.float32)).tocsr())
     multinomial = len(outputs) > 2
     model = _logistic(C, multinomial).fit(features, labels, sample_weight=sample_weight)
-    order = [list(model.classes_).index(o) for o in outputs] if multinomial else [0]
-    coef = model.coef_[order]
-    intercept = model.intercept_[order]
-    if not multinomial and model.classes_[1] != outputs[1]:
-        coef, intercept = -coef, -intercept
+    coef, intercept = _coefficients(model, outputs)
     return LinearHead(
         name=name,
         transform="sublinear",
@@ -250,18 +263,11 @@ def fit_encoder_head(
     labels = _targets(y, outputs)
     model = _logistic(C, multinomial=True)
     model.fit(np.asarray(vectors, dtype=np.float64), labels, sample_weight=sample_weight)
-    coef = model.coef_
-    intercept = model.intercept_
+    coef, intercept = _coefficients(model, outputs)
     if len(outputs) == 2:
-        # scikit-learn keeps one row for two classes: the logit of the second. As a
-        # two-column softmax that is [0, z].
-        if model.classes_[1] != outputs[1]:
-            coef, intercept = -coef, -intercept
+        # As a two-column softmax, the one logit z of the second class is [0, z].
         coef = np.vstack([np.zeros_like(coef), coef])
         intercept = np.concatenate([[0.0], intercept])
-    else:
-        order = [list(model.classes_).index(o) for o in outputs]
-        coef, intercept = coef[order], intercept[order]
     return EncoderHead(
         name=name,
         encoder=encoder,
