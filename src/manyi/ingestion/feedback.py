@@ -1,4 +1,6 @@
-"""Recording unstructured feedback: complaints, call notes, e-mails, reviews, staff entries.
+"""Unstructured feedback: complaints, call notes, e-mails, reviews, staff entries.
+
+The steps the intake pipeline (:mod:`manyi.ingestion.pipeline`) runs for them.
 
 A batch is accepted whole or not at all, and every bad field is reported with its
 index (``items.3.text``). ``external_id`` (unique per source) and ``Idempotency-Key``
@@ -14,16 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from manyi.domain.enums import FeedbackKind
 from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.cleaning import fingerprint, normalize_text
-from manyi.ingestion.references import References
 from manyi.storage.database import Database
-from manyi.storage.insert import insert_ignore
-from manyi.storage.tables import FeedbackItemRow
+from manyi.storage.feedback import insert_feedback, stored_feedback_hashes
+from manyi.storage.references import References
 from manyi.storage.types import as_utc_naive, utcnow
 
 MAX_TEXT_CHARS = 100_000
@@ -106,12 +106,8 @@ def prepare_feedback(
 
 
 def mark_duplicates(session: Session, rows: list[dict[str, Any]]) -> None:
-    hashes = {r["content_hash"] for r in rows}
-    seen = set(
-        session.scalars(
-            select(FeedbackItemRow.content_hash).where(FeedbackItemRow.content_hash.in_(hashes))
-        ).all()
-    )
+    """Set ``is_duplicate`` on rows whose text a stored or earlier row already has."""
+    seen = stored_feedback_hashes(session, (r["content_hash"] for r in rows))
     for r in rows:
         r["is_duplicate"] = r["content_hash"] in seen
         seen.add(r["content_hash"])
@@ -120,31 +116,13 @@ def mark_duplicates(session: Session, rows: list[dict[str, Any]]) -> None:
 def store_feedback_rows(
     session: Session, rows: list[dict[str, Any]]
 ) -> list[tuple[int, str | None, str | None]]:
-    """Insert rows not stored yet (by source+external_id or idempotency key); return (id, external_id, key)."""
+    """Insert rows not stored yet (by source+external_id or idempotency key); return (id, external_id, key).
+
+    Kept for callers that prepared rows themselves; channels record through
+    :func:`manyi.ingestion.pipeline.record`.
+    """
     mark_duplicates(session, rows)
-    keyed = [r for r in rows if r.get("idempotency_key")]
-    plain = [r for r in rows if not r.get("idempotency_key")]
-    out: list[tuple[int, str | None, str | None]] = []
-    returning = (FeedbackItemRow.id, FeedbackItemRow.external_id, FeedbackItemRow.idempotency_key)
-    if keyed:
-        out += [
-            tuple(r)
-            for r in insert_ignore(
-                session, FeedbackItemRow, keyed, conflict=("idempotency_key",), returning=returning
-            )
-        ]
-    if plain:
-        out += [
-            tuple(r)
-            for r in insert_ignore(
-                session,
-                FeedbackItemRow,
-                plain,
-                conflict=("source", "external_id"),
-                returning=returning,
-            )
-        ]
-    return out
+    return insert_feedback(session, rows)
 
 
 def record_feedback(
@@ -153,46 +131,20 @@ def record_feedback(
     *,
     idempotency_key: str | None = None,
     source: str = "api",
+    keep_raw_text: bool = True,
 ) -> list[RecordedFeedback]:
-    """Store a batch of feedback items atomically; retries with the same key return the same ids."""
+    """Store a batch of feedback items atomically (through the intake pipeline).
+
+    Retries with the same key return the same ids.
+    """
+    # Imported here because the pipeline builds on this module's steps.
+    from manyi.ingestion.pipeline import FeedbackBatch, IntakeOptions, record
+
     if not items:
         raise InvalidInput("no feedback items given")
-    with db.session() as s:
-        refs = References(s)
-        rows: list[dict[str, Any]] = []
-        errors: list[FieldError] = []
-        batch = len(items) > 1
-        for i, item in enumerate(items):
-            try:
-                row = prepare_feedback(refs, item, source=source, loc=("items", i) if batch else ())
-            except InvalidInput as exc:
-                errors.extend(exc.errors)
-                continue
-            row["idempotency_key"] = f"{idempotency_key}:{i}" if idempotency_key else None
-            rows.append(row)
-        if errors:
-            raise InvalidInput(
-                f"{len(errors)} field(s) could not be accepted; nothing was stored", errors
-            )
-        inserted = store_feedback_rows(s, rows)
-        by_key = {(ext, key): rid for rid, ext, key in inserted}
-        results: list[RecordedFeedback] = []
-        for row in rows:
-            rid = by_key.get((row["external_id"], row["idempotency_key"]))
-            if rid is not None:
-                results.append(RecordedFeedback(rid, True, row["is_duplicate"]))
-                continue
-            existing = s.scalar(
-                select(FeedbackItemRow).where(
-                    FeedbackItemRow.idempotency_key == row["idempotency_key"]
-                    if row["idempotency_key"]
-                    else (FeedbackItemRow.source == row["source"])
-                    & (FeedbackItemRow.external_id == row["external_id"])
-                )
-            )
-            if existing is None:  # pragma: no cover - a conflict implies a stored row
-                raise InvalidInput(
-                    "a feedback item clashed with one being stored concurrently; retry"
-                )
-            results.append(RecordedFeedback(existing.id, False, existing.is_duplicate))
-        return results
+    result = record(
+        db,
+        FeedbackBatch(items, idempotency_key),
+        IntakeOptions(source=source, keep_raw_text=keep_raw_text),
+    )
+    return [RecordedFeedback(s.id, s.created, s.is_duplicate) for s in result.stored]

@@ -19,20 +19,27 @@ from typing import Any
 
 from sqlalchemy import update
 
+from manyi.domain.survey import SurveyDefinition
 from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.cleaning import fingerprint
-from manyi.ingestion.feedback import FeedbackIn, prepare_feedback, store_feedback_rows
+from manyi.ingestion.feedback import FeedbackIn
 from manyi.ingestion.files import SourceRow, TableFile, open_table
-from manyi.ingestion.mapping import build_answers, load_mapping_file, map_columns, option_lookup
-from manyi.ingestion.references import References
-from manyi.ingestion.responses import (
-    PreparedResponse,
-    ResponseIn,
-    flag_batch,
-    load_context,
-    prepare,
-    store_batch,
+from manyi.ingestion.mapping import (
+    ColumnMap,
+    build_answers,
+    load_mapping_file,
+    map_columns,
+    option_lookup,
 )
+from manyi.ingestion.pipeline import (
+    Enqueue,
+    FeedbackBatch,
+    IntakeOptions,
+    IntakeResult,
+    ResponseBatch,
+    record,
+)
+from manyi.ingestion.responses import ResponseIn, load_context
 from manyi.storage.database import Database
 from manyi.storage.tables import ImportRow
 from manyi.storage.types import utcnow
@@ -160,12 +167,88 @@ def _finish(
     path = errors.close()
     with db.session() as s:
         row = s.get(ImportRow, import_id)
-        assert row is not None
+        if row is None:  # deleted while the import ran: nothing left to finish
+            return path
         row.status = "finished"
         row.imported_rows, row.duplicate_rows, row.error_rows = imported, duplicates, errors.count
         row.error_file = str(path) if path else None
         row.finished_at = utcnow()
     return path
+
+
+def _unreadable(row: SourceRow) -> None:
+    """Raise for a row the file reader could not read (its reason is in ``__error__``)."""
+    if "__error__" in row.values:
+        reason = str(row.values["__error__"])
+        raise InvalidInput(reason, [FieldError((), reason)])
+
+
+def _text_or_none(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _response_item(
+    row: SourceRow,
+    columns: ColumnMap,
+    definition: SurveyDefinition,
+    options: dict[str, dict[str, str]],
+) -> ResponseIn:
+    """One file row as a response; raises InvalidInput for what cannot be read."""
+    _unreadable(row)
+    answers, meta = build_answers(row.values, columns, definition, options)
+    key = meta.get("external_key")
+    external_key = (
+        f"id:{str(key).strip()}"
+        if key not in (None, "")
+        else "line:" + fingerprint(row.line, row.values)
+    )
+    return ResponseIn(
+        answers=answers,
+        customer=_text_or_none(meta.get("customer")),
+        channel=_text_or_none(meta.get("channel")),
+        touchpoint=_text_or_none(meta.get("touchpoint")),
+        started_at=_parse_time(meta.get("started_at"), "started_at"),
+        submitted_at=_parse_time(meta.get("submitted_at"), "submitted_at"),
+        language=_text_or_none(meta.get("language")),
+        consent=_truthy(meta.get("consent", "")),
+        metadata={"import_line": row.line},
+        external_key=external_key,
+    )
+
+
+def _record_rows(
+    db: Database,
+    batch: ResponseBatch | FeedbackBatch,
+    options: IntakeOptions,
+    enqueue: Enqueue | None,
+) -> IntakeResult:
+    if not batch.items:  # every row of this batch was unreadable
+        return IntakeResult(())
+    return record(db, batch, options, enqueue=enqueue)
+
+
+def _count(
+    db: Database,
+    import_id: int,
+    result: IntakeResult,
+    items: list[tuple[SourceRow, Any]],
+    errors: _ErrorFile,
+    imported: int,
+    duplicates: int,
+) -> tuple[int, int]:
+    """Write the batch's rejected rows to the error file and the running totals to the import."""
+    for rejected in result.rejected:
+        row = items[rejected.index][0]
+        errors.add(row.line, list(rejected.errors), row.values)
+    imported += result.created
+    duplicates += result.already_stored
+    with db.session() as s:
+        s.execute(
+            update(ImportRow)
+            .where(ImportRow.id == import_id)
+            .values(imported_rows=imported, duplicate_rows=duplicates, error_rows=errors.count)
+        )
+    return imported, duplicates
 
 
 def import_responses(
@@ -178,8 +261,14 @@ def import_responses(
     progress: Progress | None = None,
     speeder_fraction: float = 0.3,
     batch_size: int = BATCH_SIZE,
+    enqueue: Enqueue | None = None,
+    keep_raw_text: bool = True,
 ) -> ImportResult:
-    """Import survey responses from CSV/XLSX/JSONL into ``survey_id``."""
+    """Import survey responses from CSV/XLSX/JSONL into ``survey_id``.
+
+    Each batch of rows goes through the intake pipeline; ``enqueue`` asks the job queue
+    to enrich the open answers stored.
+    """
     table = open_table(path)
     sha = _sha256(table.path)
     with db.session() as s:
@@ -190,58 +279,29 @@ def import_responses(
         first = next(iter(table.rows()), None)
         headers = [k for k in (first.values if first else {}) if not k.startswith("__")]
     columns = map_columns(headers, ctx.definition, mapping)
-    options = option_lookup(ctx.definition)
+    options_map = option_lookup(ctx.definition)
     import_id = _start_import(db, "responses", table, survey_id, sha)
     errors = _ErrorFile(Path(error_dir) / f"import-{import_id}-errors.csv")
     imported = duplicates = done = 0
+    options = IntakeOptions(
+        source="import",
+        all_or_nothing=False,
+        keep_raw_text=keep_raw_text,
+        speeder_fraction=speeder_fraction,
+        require_active=False,
+        import_id=import_id,
+    )
     for batch in _batches(table.rows(), batch_size):
-        with db.session() as s:
-            refs = References(s)
-            customer_column = next(
-                (h for h, t in columns.targets.items() if t.meta == "customer"), None
-            )
-            if customer_column:
-                refs.ensure_customers(str(r.values.get(customer_column) or "") for r in batch)
-            prepared: list[PreparedResponse] = []
-            for row in batch:
-                try:
-                    if "__error__" in row.values:
-                        raise InvalidInput(
-                            row.values["__error__"], [FieldError((), row.values["__error__"])]
-                        )
-                    answers, meta = build_answers(row.values, columns, ctx.definition, options)
-                    key = meta.get("external_key")
-                    external_key = (
-                        f"id:{str(key).strip()}"
-                        if key not in (None, "")
-                        else "line:" + fingerprint(row.line, row.values)
-                    )
-                    item = ResponseIn(
-                        answers=answers,
-                        customer=str(meta["customer"])
-                        if meta.get("customer") not in (None, "")
-                        else None,
-                        channel=str(meta["channel"]) if meta.get("channel") else None,
-                        touchpoint=str(meta["touchpoint"]) if meta.get("touchpoint") else None,
-                        started_at=_parse_time(meta.get("started_at"), "started_at"),
-                        submitted_at=_parse_time(meta.get("submitted_at"), "submitted_at"),
-                        language=str(meta["language"]) if meta.get("language") else None,
-                        consent=_truthy(meta.get("consent", "")),
-                        metadata={"import_line": row.line},
-                        external_key=external_key,
-                    )
-                    prepared.append(prepare(refs, ctx, item, source="import", import_id=import_id))
-                except InvalidInput as exc:
-                    errors.add(row.line, exc.errors or [FieldError((), exc.message)], row.values)
-            flag_batch(s, ctx, prepared, speeder_fraction)
-            inserted = store_batch(s, prepared)
-            imported += len(inserted)
-            duplicates += len(prepared) - len(inserted)
-            s.execute(
-                update(ImportRow)
-                .where(ImportRow.id == import_id)
-                .values(imported_rows=imported, duplicate_rows=duplicates, error_rows=errors.count)
-            )
+        items: list[tuple[SourceRow, ResponseIn]] = []
+        for row in batch:
+            try:
+                items.append((row, _response_item(row, columns, ctx.definition, options_map)))
+            except InvalidInput as exc:
+                errors.add(row.line, exc.errors or [FieldError((), exc.message)], row.values)
+        result = _record_rows(
+            db, ResponseBatch(survey_id, [item for _, item in items]), options, enqueue
+        )
+        imported, duplicates = _count(db, import_id, result, items, errors, imported, duplicates)
         done += len(batch)
         if progress:
             progress(done, table.total)
@@ -280,8 +340,54 @@ def _feedback_field(header: str) -> str | None:
     return next((f for f, aliases in FEEDBACK_ALIASES.items() if key in aliases), None)
 
 
+def _feedback_item(row: SourceRow, unmapped: set[str]) -> FeedbackIn:
+    """One file row as a feedback item; raises InvalidInput for what cannot be read."""
+    fields: dict[str, Any] = {}
+    for header, value in row.values.items():
+        if header.startswith("__"):  # the reader's own keys, never a column of the file
+            continue
+        name = _feedback_field(header)
+        if name is None:
+            unmapped.add(header)
+        elif value not in (None, ""):
+            fields[name] = value
+    _unreadable(row)
+    if "text" not in fields:
+        raise InvalidInput(
+            "no text", [FieldError(("text",), "no text column or empty text", "missing")]
+        )
+    rating = fields.get("rating")
+    try:
+        rating_value = float(rating) if rating not in (None, "") else None
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            "bad rating", [FieldError(("rating",), f"not a number: {rating!r}", "type")]
+        ) from None
+    ext = fields.get("external_id")
+    return FeedbackIn(
+        text=str(fields["text"]),
+        kind=str(fields.get("kind", "other")),
+        rating=rating_value,
+        customer=_text_or_none(fields.get("customer")),
+        channel=_text_or_none(fields.get("channel")),
+        touchpoint=_text_or_none(fields.get("touchpoint")),
+        department=_text_or_none(fields.get("department")),
+        occurred_at=_parse_time(fields.get("occurred_at"), "occurred_at"),
+        external_id=f"id:{ext}"
+        if ext not in (None, "")
+        else "line:" + fingerprint(row.line, row.values),
+        metadata={"import_line": row.line},
+    )
+
+
 def import_feedback(
-    db: Database, path: str | Path, *, error_dir: str | Path, progress: Progress | None = None
+    db: Database,
+    path: str | Path,
+    *,
+    error_dir: str | Path,
+    progress: Progress | None = None,
+    enqueue: Enqueue | None = None,
+    keep_raw_text: bool = True,
 ) -> ImportResult:
     """Import feedback items (complaints, call notes, reviews …) from CSV/XLSX/JSONL."""
     table = open_table(path)
@@ -290,59 +396,18 @@ def import_feedback(
     errors = _ErrorFile(Path(error_dir) / f"import-{import_id}-errors.csv")
     imported = duplicates = done = 0
     unmapped: set[str] = set()
+    options = IntakeOptions(
+        source="import", all_or_nothing=False, keep_raw_text=keep_raw_text, import_id=import_id
+    )
     for batch in _batches(table.rows(), BATCH_SIZE):
-        with db.session() as s:
-            refs = References(s)
-            rows: list[dict[str, Any]] = []
-            for row in batch:
-                fields: dict[str, Any] = {}
-                for header, value in row.values.items():
-                    name = _feedback_field(header)
-                    if name is None:
-                        unmapped.add(header)
-                    elif value not in (None, ""):
-                        fields[name] = value
-                try:
-                    if "__error__" in row.values:
-                        raise InvalidInput(
-                            row.values["__error__"], [FieldError((), row.values["__error__"])]
-                        )
-                    if "text" not in fields:
-                        raise InvalidInput(
-                            "no text",
-                            [FieldError(("text",), "no text column or empty text", "missing")],
-                        )
-                    rating = fields.get("rating")
-                    try:
-                        rating_value = float(rating) if rating not in (None, "") else None
-                    except (TypeError, ValueError):
-                        raise InvalidInput(
-                            "bad rating",
-                            [FieldError(("rating",), f"not a number: {rating!r}", "type")],
-                        ) from None
-                    ext = fields.get("external_id")
-                    item = FeedbackIn(
-                        text=str(fields["text"]),
-                        kind=str(fields.get("kind", "other")),
-                        rating=rating_value,
-                        customer=str(fields["customer"]) if "customer" in fields else None,
-                        channel=str(fields["channel"]) if "channel" in fields else None,
-                        touchpoint=str(fields["touchpoint"]) if "touchpoint" in fields else None,
-                        department=str(fields["department"]) if "department" in fields else None,
-                        occurred_at=_parse_time(fields.get("occurred_at"), "occurred_at"),
-                        external_id=f"id:{ext}"
-                        if ext not in (None, "")
-                        else "line:" + fingerprint(row.line, row.values),
-                        metadata={"import_line": row.line},
-                    )
-                    prepared = prepare_feedback(refs, item, source="import", import_id=import_id)
-                    prepared["idempotency_key"] = None
-                    rows.append(prepared)
-                except InvalidInput as exc:
-                    errors.add(row.line, exc.errors or [FieldError((), exc.message)], row.values)
-            inserted = store_feedback_rows(s, rows) if rows else []
-            imported += len(inserted)
-            duplicates += len(rows) - len(inserted)
+        items: list[tuple[SourceRow, FeedbackIn]] = []
+        for row in batch:
+            try:
+                items.append((row, _feedback_item(row, unmapped)))
+            except InvalidInput as exc:
+                errors.add(row.line, exc.errors or [FieldError((), exc.message)], row.values)
+        result = _record_rows(db, FeedbackBatch([item for _, item in items]), options, enqueue)
+        imported, duplicates = _count(db, import_id, result, items, errors, imported, duplicates)
         done += len(batch)
         if progress:
             progress(done, table.total)

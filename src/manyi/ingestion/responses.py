@@ -1,4 +1,6 @@
-"""Recording survey responses: validate → clean → flag → store (idempotently).
+"""Survey responses: the steps the intake pipeline (:mod:`manyi.ingestion.pipeline`)
+runs for them: validate and clean (:func:`prepare`), flag (:func:`flag_batch`), and the
+narrow answer cells of a stored response (:func:`answer_rows`).
 
 Two idempotency mechanisms keep retries and re-runs from storing a response twice:
 ``Idempotency-Key`` (API clients) and ``external_key`` (imports: the file's response id,
@@ -11,23 +13,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from manyi.domain.answers import AnswerCell, validate_answers
 from manyi.domain.enums import QualityFlag
 from manyi.domain.survey import SurveyDefinition
-from manyi.errors import Conflict, FieldError, InvalidInput, NotFound
+from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.cleaning import clean_answers, fingerprint, median, quality_flags
-from manyi.ingestion.references import References
+from manyi.storage.answers import insert_answer_rows
 from manyi.storage.database import Database
-from manyi.storage.insert import insert_ignore
-from manyi.storage.tables import AnswerRow, ResponseRow, SurveyRow, SurveyVersionRow
+from manyi.storage.references import References
+from manyi.storage.responses import insert_responses, recent_durations, stored_response_hashes
+from manyi.storage.surveys import CurrentSurvey, current_survey
 from manyi.storage.types import as_utc_naive, utcnow
 
-ANSWERS = cast(Table, AnswerRow.__table__)
 SPEEDER_REFERENCE_SAMPLE = 200
 MIN_RESPONSES_FOR_MEDIAN = 20
 
@@ -65,37 +66,25 @@ class SurveyContext:
     definition: SurveyDefinition
 
 
-def load_context(session: Session, survey_id: int) -> SurveyContext:
-    survey = session.get(SurveyRow, survey_id)
-    if survey is None:
-        raise NotFound(f"no survey with id {survey_id}")
-    version = session.scalar(
-        select(SurveyVersionRow).where(
-            SurveyVersionRow.survey_id == survey_id,
-            SurveyVersionRow.version == survey.current_version,
-        )
-    )
-    if version is None:
-        raise NotFound(f"survey {survey_id} has no current version")
+def context_from(current: CurrentSurvey) -> SurveyContext:
     return SurveyContext(
-        survey_id,
-        survey.current_version,
-        survey.status,
-        SurveyDefinition.model_validate(version.definition),
+        current.id,
+        current.version,
+        current.status,
+        SurveyDefinition.model_validate(current.definition),
     )
+
+
+def load_context(session: Session, survey_id: int) -> SurveyContext:
+    """The survey's current version and definition (NotFound for an unknown survey)."""
+    return context_from(current_survey(session, survey_id))
 
 
 def reference_seconds(
     session: Session, ctx: SurveyContext, extra: Sequence[float] = ()
 ) -> float | None:
     """The median completion time of recent responses (or the survey's expected time)."""
-    rows = session.execute(
-        select(ResponseRow.started_at, ResponseRow.submitted_at)
-        .where(ResponseRow.survey_id == ctx.survey_id, ResponseRow.started_at.is_not(None))
-        .order_by(ResponseRow.submitted_at.desc())
-        .limit(SPEEDER_REFERENCE_SAMPLE)
-    ).all()
-    durations = [(b - a).total_seconds() for a, b in rows if a is not None and b is not None]
+    durations = recent_durations(session, ctx.survey_id, SPEEDER_REFERENCE_SAMPLE)
     durations.extend(extra)
     if len(durations) >= MIN_RESPONSES_FOR_MEDIAN:
         return median(durations)
@@ -169,14 +158,7 @@ def flag_batch(
     """Set quality flags, including duplicates of stored responses or earlier rows in the batch."""
     durations = [d for d in (_duration(p.values) for p in batch) if d is not None]
     reference = reference_seconds(session, ctx, durations if len(batch) > 1 else ())
-    hashes = {p.values["content_hash"] for p in batch}
-    seen = set(
-        session.scalars(
-            select(ResponseRow.content_hash).where(
-                ResponseRow.survey_id == ctx.survey_id, ResponseRow.content_hash.in_(hashes)
-            )
-        ).all()
-    )
+    seen = stored_response_hashes(session, ctx.survey_id, (p.values["content_hash"] for p in batch))
     for p in batch:
         flags = quality_flags(
             ctx.definition,
@@ -195,17 +177,15 @@ def store_batch(session: Session, batch: list[PreparedResponse]) -> dict[str, in
     """Insert responses whose external_key is new, with their answer cells.
 
     Returns {external_key: id} for the rows inserted now; rows already stored are skipped.
+    Kept for callers that prepared rows themselves; channels record through
+    :func:`manyi.ingestion.pipeline.record`.
     """
     if not batch:
         return {}
-    inserted = insert_ignore(
-        session,
-        ResponseRow,
-        [p.values for p in batch],
-        conflict=("survey_id", "external_key"),
-        returning=(ResponseRow.id, ResponseRow.external_key),
+    inserted = insert_responses(
+        session, [p.values for p in batch], conflict=("survey_id", "external_key")
     )
-    ids: dict[str, int] = {row[1]: row[0] for row in inserted}
+    ids: dict[str, int] = {str(external): rid for rid, external, _ in inserted}
     cells = [
         cell
         for p in batch
@@ -214,38 +194,6 @@ def store_batch(session: Session, batch: list[PreparedResponse]) -> dict[str, in
     ]
     insert_answer_rows(session, cells)
     return ids
-
-
-_ANSWER_COLUMNS = ("response_id", "survey_id", "question", "item", "value", "text", "submitted_at")
-
-
-def insert_answer_rows(session: Session, cells: list[dict[str, Any]]) -> None:
-    """Insert answer cells with the driver's executemany.
-
-    The narrow table receives ten or more rows per response, so per-row overhead decides
-    import speed; SQLAlchemy's parameter processing costs more than SQLite's insert here.
-    """
-    if not cells:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        connection.execute(insert(ANSWERS), cells)
-        return
-    sql = f"INSERT INTO answers ({', '.join(_ANSWER_COLUMNS)}) VALUES ({', '.join('?' * len(_ANSWER_COLUMNS))})"
-    # Same text format as SQLAlchemy's SQLite DateTime, so stored values compare and parse alike.
-    rows = [
-        (
-            c["response_id"],
-            c["survey_id"],
-            c["question"],
-            c["item"],
-            c["value"],
-            c["text"],
-            c["submitted_at"].strftime("%Y-%m-%d %H:%M:%S.%f"),
-        )
-        for c in cells
-    ]
-    connection.exec_driver_sql(sql, rows)
 
 
 def answer_rows(response_id: int, prepared: PreparedResponse) -> list[dict[str, Any]]:
@@ -273,59 +221,26 @@ def record_response(
     source: str = "api",
     speeder_fraction: float = 0.3,
     require_active: bool = True,
+    keep_raw_text: bool = True,
 ) -> RecordedResponse:
-    """Validate, clean, flag and store one response. Same idempotency key → same response."""
-    request_hash = fingerprint(item.__dict__)
-    with db.session() as s:
-        ctx = load_context(s, survey_id)
-        if require_active and ctx.status != "active":
-            raise Conflict(f"survey {survey_id} is {ctx.status}, not accepting responses")
-        if idempotency_key:
-            existing = _by_idempotency_key(s, survey_id, idempotency_key, request_hash)
-            if existing is not None:
-                return existing
-        refs = References(s)
-        prepared = prepare(refs, ctx, item, source=source)
-        prepared.values["idempotency_key"] = idempotency_key
-        prepared.values["request_hash"] = request_hash
-        flag_batch(s, ctx, [prepared], speeder_fraction)
-        inserted = insert_ignore(
-            s,
-            ResponseRow,
-            [prepared.values],
-            conflict=("survey_id", "idempotency_key") if idempotency_key else None,
-            returning=(ResponseRow.id,),
-        )
-        if not inserted:
-            # A concurrent request with the same key won the race: answer with its response.
-            s.rollback()
-            assert idempotency_key is not None
-            existing = _by_idempotency_key(s, survey_id, idempotency_key, request_hash)
-            if existing is None:  # pragma: no cover - the unique row must exist now
-                raise Conflict("the idempotency key is in use by a request still being processed")
-            return existing
-        rid = int(inserted[0][0])
-        insert_answer_rows(s, answer_rows(rid, prepared))
-        return RecordedResponse(rid, True, ctx.version, prepared.values["quality_flags"])
+    """Validate, clean, redact, flag and store one response (through the intake pipeline).
 
+    Same idempotency key → same response.
+    """
+    # Imported here because the pipeline builds on this module's steps.
+    from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
 
-def _by_idempotency_key(
-    s: Session, survey_id: int, key: str, request_hash: str
-) -> RecordedResponse | None:
-    row = s.scalar(
-        select(ResponseRow).where(
-            ResponseRow.survey_id == survey_id, ResponseRow.idempotency_key == key
-        )
+    result = record(
+        db,
+        ResponseBatch(survey_id, [item], idempotency_key),
+        IntakeOptions(
+            source=source,
+            speeder_fraction=speeder_fraction,
+            require_active=require_active,
+            keep_raw_text=keep_raw_text,
+        ),
     )
-    if row is None:
-        return None
-    if row.request_hash and row.request_hash != request_hash:
-        raise Conflict(
-            "this Idempotency-Key was already used with a different request body",
-            [
-                FieldError(
-                    ("headers", "Idempotency-Key"), "reused with a different body", "conflict"
-                )
-            ],
-        )
-    return RecordedResponse(row.id, False, row.survey_version, list(row.quality_flags or []))
+    stored = result.stored[0]
+    return RecordedResponse(
+        stored.id, stored.created, stored.survey_version or 0, list(stored.quality_flags)
+    )

@@ -189,7 +189,11 @@ class ResponseRow(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     language: Mapped[str | None] = mapped_column(String(8))
+    # Open answers are stored redacted (personal data replaced by labels such as [手机号]);
+    # ``raw_answers`` keeps the original of each answer the redaction changed, when raw
+    # text is kept at all (MANYI_KEEP_RAW_TEXT), for roles allowed to see personal data.
     answers: Mapped[dict[str, Any]] = mapped_column()
+    raw_answers: Mapped[dict[str, Any] | None] = mapped_column()
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     quality_flags: Mapped[list[Any]] = mapped_column(default=list)
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -246,7 +250,10 @@ class FeedbackItemRow(Base):
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
+    # ``text`` is redacted at intake; ``raw_text`` holds the original only when the
+    # redaction changed it and raw text is kept (MANYI_KEEP_RAW_TEXT).
     text: Mapped[str] = mapped_column(Text)
+    raw_text: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[float | None] = mapped_column(Float)
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customers.id", ondelete="SET NULL"), index=True
@@ -298,3 +305,37 @@ class AnswerEnrichmentRow(Base):
     enriched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     enrichment_version: Mapped[str] = mapped_column(String(64))
     enrichment_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AspectMentionRow(Base):
+    """One aspect mentioned in one enriched text: a feedback item or an open answer.
+
+    Written by the enrichment job next to the item's JSON ``aspects`` (which keeps every
+    detail), so that pages count and list mentions with indexed SQL instead of parsing
+    JSON on every load. Exactly one of ``feedback_id`` and ``answer_id`` is set;
+    ``occurred_at`` is the item's time (a feedback item's ``occurred_at``, an answer's
+    ``submitted_at``) and ``counted`` is false for duplicate feedback items.
+    """
+
+    __tablename__ = "aspect_mentions"
+    __table_args__ = (
+        Index("ix_aspect_mentions_time_aspect", "occurred_at", "aspect", "label"),
+        Index("ix_aspect_mentions_aspect_time", "aspect", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    feedback_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feedback_items.id", ondelete="CASCADE"), index=True
+    )
+    answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answers.id", ondelete="CASCADE"), index=True
+    )
+    survey_id: Mapped[int | None] = mapped_column(IdType)
+    aspect: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    dimension: Mapped[str | None] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,56 @@
+"""Feedback repository: inserts, duplicate and idempotency look-ups for feedback items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manyi.storage.insert import insert_ignore
+from manyi.storage.tables import FeedbackItemRow
+
+#: (id, external_id, idempotency_key) of an inserted feedback item.
+Inserted = tuple[int, str | None, str | None]
+
+
+def stored_feedback_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    """Which of ``hashes`` a stored feedback item already has (duplicate check)."""
+    wanted = set(hashes)
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(FeedbackItemRow.content_hash).where(FeedbackItemRow.content_hash.in_(wanted))
+        ).all()
+    )
+
+
+def insert_feedback(session: Session, rows: list[dict[str, Any]]) -> list[Inserted]:
+    """Insert rows not stored yet: by idempotency key when they have one, else by
+    (source, external_id). Returns (id, external_id, key) of the rows inserted now."""
+    returning = (FeedbackItemRow.id, FeedbackItemRow.external_id, FeedbackItemRow.idempotency_key)
+    keyed = [r for r in rows if r.get("idempotency_key")]
+    plain = [r for r in rows if not r.get("idempotency_key")]
+    out: list[Inserted] = []
+    for batch, conflict in ((keyed, ("idempotency_key",)), (plain, ("source", "external_id"))):
+        if batch:
+            inserted = insert_ignore(
+                session, FeedbackItemRow, batch, conflict=conflict, returning=returning
+            )
+            out += [(int(r[0]), r[1], r[2]) for r in inserted]
+    return out
+
+
+def stored_feedback(
+    session: Session, *, source: str, external_id: str | None, idempotency_key: str | None
+) -> FeedbackItemRow | None:
+    """The stored item a retry or re-import refers to (by key, else by source + external id)."""
+    if idempotency_key:
+        condition = FeedbackItemRow.idempotency_key == idempotency_key
+    else:
+        condition = (FeedbackItemRow.source == source) & (
+            FeedbackItemRow.external_id == external_id
+        )
+    return session.scalar(select(FeedbackItemRow).where(condition))
