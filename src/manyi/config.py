@@ -68,6 +68,29 @@ class Settings(BaseSettings):
         description="A response is flagged as a speeder when it took less than this fraction of the survey's median time.",
     )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+    keep_raw_text: bool = Field(
+        default=True,
+        description=(
+            "Keep the original of a feedback text or open answer whose personal data intake "
+            "redacted, readable only by roles allowed to see personal data (admin, manager, "
+            "agent); false stores the redacted text only."
+        ),
+    )
+    login_failures_per_account: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins allowed for one e-mail address within the login window; then it is locked until the oldest failure leaves the window.",
+    )
+    login_failures_per_ip: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins allowed from one client address within the login window.",
+    )
+    login_failure_window_s: int = Field(
+        default=15 * 60,
+        ge=1,
+        description="The moving window, in seconds, over which failed sign-ins are counted.",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -22,16 +22,9 @@ from manyi.demo.responses import generate_responses
 from manyi.demo.surveys import SURVEY_KEYS, survey_definition
 from manyi.domain.enums import Role
 from manyi.errors import Conflict
-from manyi.ingestion.feedback import FeedbackIn, prepare_feedback, store_feedback_rows
-from manyi.ingestion.references import References
-from manyi.ingestion.responses import (
-    PreparedResponse,
-    ResponseIn,
-    flag_batch,
-    load_context,
-    prepare,
-    store_batch,
-)
+from manyi.ingestion.feedback import FeedbackIn
+from manyi.ingestion.pipeline import Enqueue, FeedbackBatch, IntakeOptions, ResponseBatch, record
+from manyi.ingestion.responses import ResponseIn
 from manyi.storage.database import Database
 from manyi.storage.insert import insert_ignore
 from manyi.storage.tables import (
@@ -171,8 +164,12 @@ def load_demo(
     admin_email: str = "admin@example.com",
     admin_password: str = "manyi-demo",
     progress: Progress | None = None,
+    enqueue: Enqueue | None = None,
 ) -> DemoSummary:
     """Store the demo company, surveys, responses and feedback; a second run adds nothing.
+
+    Everything goes through the intake pipeline; ``enqueue`` asks the job queue to enrich
+    the stored text (``manyi demo`` passes the queue, so a running worker starts at once).
 
     ``end`` (default: today) is the last day of the 18 months of generated history, so
     the home page's "last 30 days" always has data.
@@ -185,17 +182,14 @@ def load_demo(
     feedback = generate_feedback(seed=seed, n=n_feedback, end=end, company=company)
     total = len(responses) + len(feedback)
     done = 0
-    contexts = {}
-    with db.session() as s:
-        contexts = {key: load_context(s, sid) for key, sid in survey_ids.items()}
+    # The demo is history: its surveys may be closed, and it stores no raw personal data.
+    options = IntakeOptions(source="demo", require_active=False, keep_raw_text=False)
     for start in range(0, len(responses), BATCH):
         chunk = responses[start : start + BATCH]
-        with db.session() as s:
-            refs = References(s)
-            refs.preload_customers()
-            by_survey: dict[str, list[PreparedResponse]] = {}
-            for offset, r in enumerate(chunk):
-                item = ResponseIn(
+        by_survey: dict[str, list[ResponseIn]] = {}
+        for offset, r in enumerate(chunk):
+            by_survey.setdefault(r.survey_key, []).append(
+                ResponseIn(
                     answers=r.answers,
                     customer=customers[r.customer_index].external_id
                     if r.customer_index is not None
@@ -209,40 +203,32 @@ def load_demo(
                     consent=True,
                     external_key=f"demo:{seed}:{start + offset}",
                 )
-                by_survey.setdefault(r.survey_key, []).append(
-                    prepare(refs, contexts[r.survey_key], item, source="demo")
-                )
-            for key, batch in by_survey.items():
-                flag_batch(s, contexts[key], batch, 0.3)
-                store_batch(s, batch)
+            )
+        for key, items in by_survey.items():
+            record(db, ResponseBatch(survey_ids[key], items), options, enqueue=enqueue)
         done += len(chunk)
         if progress:
             progress(done, total)
     for start in range(0, len(feedback), BATCH):
         chunk_f = feedback[start : start + BATCH]
-        with db.session() as s:
-            refs = References(s)
-            refs.preload_customers()
-            rows = []
-            for offset, f in enumerate(chunk_f):
-                item_f = FeedbackIn(
-                    text=f.text,
-                    kind=f.kind,
-                    rating=f.rating,
-                    customer=customers[f.customer_index].external_id
-                    if f.customer_index is not None
-                    else None,
-                    channel=f.channel,
-                    touchpoint=f.touchpoint,
-                    department=f.department,
-                    occurred_at=f.occurred_at,
-                    external_id=f"demo:{seed}:{start + offset}",
-                    metadata={"language": f.language},
-                )
-                row = prepare_feedback(refs, item_f, source="demo")
-                row["idempotency_key"] = None
-                rows.append(row)
-            store_feedback_rows(s, rows)
+        items_f = [
+            FeedbackIn(
+                text=f.text,
+                kind=f.kind,
+                rating=f.rating,
+                customer=customers[f.customer_index].external_id
+                if f.customer_index is not None
+                else None,
+                channel=f.channel,
+                touchpoint=f.touchpoint,
+                department=f.department,
+                occurred_at=f.occurred_at,
+                external_id=f"demo:{seed}:{start + offset}",
+                metadata={"language": f.language},
+            )
+            for offset, f in enumerate(chunk_f)
+        ]
+        record(db, FeedbackBatch(items_f), options, enqueue=enqueue)
         done += len(chunk_f)
         if progress:
             progress(done, total)

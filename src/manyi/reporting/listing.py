@@ -51,8 +51,10 @@ def _codes(s: Session) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
 
 
 def _response_dict(
-    r: ResponseRow, channels: dict[int, str], touchpoints: dict[int, str]
+    r: ResponseRow, channels: dict[int, str], touchpoints: dict[int, str], personal_data: bool
 ) -> dict[str, Any]:
+    # Open answers are stored redacted; roles allowed to see personal data get the originals.
+    answers = {**r.answers, **(r.raw_answers or {})} if personal_data else r.answers
     return {
         "id": r.id,
         "survey_id": r.survey_id,
@@ -63,7 +65,7 @@ def _response_dict(
         "started_at": r.started_at,
         "submitted_at": r.submitted_at,
         "language": r.language,
-        "answers": r.answers,
+        "answers": answers,
         "metadata": r.meta,
         "quality_flags": list(r.quality_flags or []),
         "source": r.source,
@@ -79,7 +81,9 @@ def list_responses(
     flagged: bool | None = None,
     limit: int = 100,
     offset: int = 0,
+    personal_data: bool = False,
 ) -> Page:
+    """A page of a survey's responses, newest first; ``personal_data``: show raw open answers."""
     _check_page(limit, offset)
     with db.session() as s:
         if s.get(SurveyRow, survey_id) is None:
@@ -102,17 +106,20 @@ def list_responses(
         )
         channels, touchpoints, _ = _codes(s)
         return Page(
-            [_response_dict(r[0], channels, touchpoints) for r in rows], count, limit, offset
+            [_response_dict(r[0], channels, touchpoints, personal_data) for r in rows],
+            count,
+            limit,
+            offset,
         )
 
 
-def get_response(db: Database, response_id: int) -> dict[str, Any]:
+def get_response(db: Database, response_id: int, *, personal_data: bool = False) -> dict[str, Any]:
     with db.session() as s:
         row = s.get(ResponseRow, response_id)
         if row is None:
             raise NotFound(f"no response with id {response_id}")
         channels, touchpoints, _ = _codes(s)
-        return _response_dict(row, channels, touchpoints)
+        return _response_dict(row, channels, touchpoints, personal_data)
 
 
 def _feedback_dict(
@@ -120,11 +127,13 @@ def _feedback_dict(
     channels: dict[int, str],
     touchpoints: dict[int, str],
     departments: dict[int, str],
+    personal_data: bool,
 ) -> dict[str, Any]:
+    # The text is stored redacted; roles allowed to see personal data get the original.
     return {
         "id": f.id,
         "kind": f.kind,
-        "text": f.text,
+        "text": f.raw_text if personal_data and f.raw_text else f.text,
         "rating": f.rating,
         "customer_id": f.customer_id,
         "channel": channels.get(f.channel_id) if f.channel_id else None,
@@ -152,7 +161,9 @@ def list_feedback(
     q: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    personal_data: bool = False,
 ) -> Page:
+    """A page of feedback items, newest first; ``personal_data``: show the original texts."""
     _check_page(limit, offset)
     with db.session() as s:
         query = select(FeedbackItemRow)
@@ -177,12 +188,14 @@ def list_feedback(
             offset,
         )
         maps = _codes(s)
-        return Page([_feedback_dict(r[0], *maps) for r in rows], count, limit, offset)
+        return Page(
+            [_feedback_dict(r[0], *maps, personal_data) for r in rows], count, limit, offset
+        )
 
 
-def get_feedback(db: Database, feedback_id: int) -> dict[str, Any]:
+def get_feedback(db: Database, feedback_id: int, *, personal_data: bool = False) -> dict[str, Any]:
     with db.session() as s:
         row = s.get(FeedbackItemRow, feedback_id)
         if row is None:
             raise NotFound(f"no feedback item with id {feedback_id}")
-        return _feedback_dict(row, *_codes(s))
+        return _feedback_dict(row, *_codes(s), personal_data)

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import ValidationError
 
-from manyi.api.deps import WRITERS, CurrentUser, DbDep, QueueDep, require
 from manyi.api.schemas import (
     FeedbackBatchCreate,
     FeedbackCreate,
@@ -15,8 +14,11 @@ from manyi.api.schemas import (
     FeedbackRecorded,
     FeedbackRecordedList,
 )
+from manyi.domain.privacy import may_see_personal_data
+from manyi.edge.deps import WRITERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
 from manyi.errors import FieldError, InvalidInput
-from manyi.ingestion.feedback import FeedbackIn, record_feedback
+from manyi.ingestion.feedback import FeedbackIn
+from manyi.ingestion.pipeline import FeedbackBatch, IntakeOptions, record
 from manyi.reporting.listing import get_feedback, list_feedback
 
 router = APIRouter(prefix="/feedback", tags=["feedback"])
@@ -53,6 +55,7 @@ def submit(
         ),
     ],
     db: DbDep,
+    settings: SettingsDep,
     queue: QueueDep,
     user: CurrentUser,
     response: Response,
@@ -60,14 +63,20 @@ def submit(
 ) -> FeedbackRecordedList:
     require(user, WRITERS, "submit feedback")
     items = _parse(body)
-    recorded = record_feedback(
-        db, [FeedbackIn(**i.model_dump()) for i in items], idempotency_key=idempotency_key
+    result = record(
+        db,
+        FeedbackBatch([FeedbackIn(**i.model_dump()) for i in items], idempotency_key),
+        IntakeOptions(source="api", keep_raw_text=settings.keep_raw_text),
+        enqueue=queue.enqueue_enrichment,
     )
-    if not any(r.created for r in recorded):
+    if not result.created:
         response.status_code = 200
-    else:
-        queue.enqueue_enrichment()
-    return FeedbackRecordedList(data=[FeedbackRecorded(**r.__dict__) for r in recorded])
+    return FeedbackRecordedList(
+        data=[
+            FeedbackRecorded(id=r.id, created=r.created, is_duplicate=r.is_duplicate)
+            for r in result.stored
+        ]
+    )
 
 
 @router.get("", response_model=FeedbackListPublic, summary="List and filter feedback items")
@@ -91,6 +100,7 @@ def list_(
         q=q,
         limit=limit,
         offset=offset,
+        personal_data=may_see_personal_data(user.role),
     )
     return FeedbackListPublic(
         data=[FeedbackPublic(**i) for i in page.items], count=page.count, limit=limit, offset=offset
@@ -99,4 +109,6 @@ def list_(
 
 @router.get("/{feedback_id}", response_model=FeedbackPublic, summary="Get one feedback item")
 def get(feedback_id: int, db: DbDep, user: CurrentUser) -> FeedbackPublic:
-    return FeedbackPublic(**get_feedback(db, feedback_id))
+    return FeedbackPublic(
+        **get_feedback(db, feedback_id, personal_data=may_see_personal_data(user.role))
+    )

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from manyi.api.deps import DESIGNERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
 from manyi.api.schemas import ImportPublic
+from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
 from manyi.errors import InvalidInput
 from manyi.ingestion.importer import import_feedback, import_responses
 
@@ -42,15 +42,25 @@ def upload(
             )
         error_dir = settings.data_dir / "import-errors"
         if kind == "feedback":
-            result = import_feedback(db, path, error_dir=error_dir)
+            result = import_feedback(
+                db,
+                path,
+                error_dir=error_dir,
+                enqueue=queue.enqueue_enrichment,
+                keep_raw_text=settings.keep_raw_text,
+            )
         else:
             if survey_id is None:
                 raise InvalidInput("survey_id is required to import responses")
             result = import_responses(
-                db, path, survey_id, error_dir=error_dir, speeder_fraction=settings.speeder_fraction
+                db,
+                path,
+                survey_id,
+                error_dir=error_dir,
+                speeder_fraction=settings.speeder_fraction,
+                enqueue=queue.enqueue_enrichment,
+                keep_raw_text=settings.keep_raw_text,
             )
-    if result.imported:
-        queue.enqueue_enrichment()
     return ImportPublic(
         **{**result.__dict__, "error_file": str(result.error_file) if result.error_file else None}
     )

@@ -5,9 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from manyi.api.deps import WRITERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
 from manyi.api.schemas import ResponseCreate, ResponsePublic, ResponseRecorded, ResponsesPublic
-from manyi.ingestion.responses import ResponseIn, record_response
+from manyi.domain.privacy import may_see_personal_data
+from manyi.edge.deps import WRITERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
+from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
+from manyi.ingestion.responses import ResponseIn
 from manyi.reporting.listing import get_response, list_responses
 
 router = APIRouter(tags=["responses"])
@@ -35,19 +37,25 @@ def submit(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> ResponseRecorded:
     require(user, WRITERS, "submit responses")
-    recorded = record_response(
+    result = record(
         db,
-        survey_id,
-        ResponseIn(**body.model_dump()),
-        idempotency_key=idempotency_key,
-        source="api",
-        speeder_fraction=settings.speeder_fraction,
+        ResponseBatch(survey_id, [ResponseIn(**body.model_dump())], idempotency_key),
+        IntakeOptions(
+            source="api",
+            speeder_fraction=settings.speeder_fraction,
+            keep_raw_text=settings.keep_raw_text,
+        ),
+        enqueue=queue.enqueue_enrichment,
     )
-    if not recorded.created:
+    stored = result.stored[0]
+    if not stored.created:
         response.status_code = 200
-    elif any(isinstance(v, str) for v in body.answers.values()):
-        queue.enqueue_enrichment()  # open answers get sentiment and aspects in the background
-    return ResponseRecorded(**recorded.__dict__)
+    return ResponseRecorded(
+        id=stored.id,
+        created=stored.created,
+        survey_version=stored.survey_version or 0,
+        quality_flags=list(stored.quality_flags),
+    )
 
 
 @router.get(
@@ -68,7 +76,14 @@ def list_(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ResponsesPublic:
     page = list_responses(
-        db, survey_id, since=since, until=until, flagged=flagged, limit=limit, offset=offset
+        db,
+        survey_id,
+        since=since,
+        until=until,
+        flagged=flagged,
+        limit=limit,
+        offset=offset,
+        personal_data=may_see_personal_data(user.role),
     )
     return ResponsesPublic(
         data=[ResponsePublic(**i) for i in page.items], count=page.count, limit=limit, offset=offset
@@ -77,4 +92,6 @@ def list_(
 
 @router.get("/responses/{response_id}", response_model=ResponsePublic, summary="Get one response")
 def get(response_id: int, db: DbDep, user: CurrentUser) -> ResponsePublic:
-    return ResponsePublic(**get_response(db, response_id))
+    return ResponsePublic(
+        **get_response(db, response_id, personal_data=may_see_personal_data(user.role))
+    )
