@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from manyi.domain.enums import QuestionKind, ServqualDimension
+from manyi.domain.questions import KINDS, kind_spec
 
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
@@ -72,22 +73,17 @@ class Option(BaseModel):
     text: LocalText
 
 
+# Views of the registry in manyi.domain.questions, kept for code that reads them by name.
 DEFAULT_SCALES: dict[QuestionKind, tuple[int, int]] = {
-    QuestionKind.NPS: (0, 10),
-    QuestionKind.CSAT: (1, 5),
-    QuestionKind.CES: (1, 7),
-    QuestionKind.LIKERT: (1, 5),
-    QuestionKind.RATING: (1, 5),
-    QuestionKind.MATRIX: (1, 5),
-    QuestionKind.SERVQUAL: (1, 7),
+    kind: spec.default_scale for kind, spec in KINDS.items() if spec.default_scale is not None
 }
-
 SCALED_KINDS = frozenset(DEFAULT_SCALES)
-CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING})
+CHOICE_KINDS = frozenset(kind for kind, spec in KINDS.items() if "options" in spec.fields)
 
 
 class Question(BaseModel):
-    """One question. Which fields apply depends on ``kind`` (checked below)."""
+    """One question. Which fields apply depends on ``kind``: each kind's spec in
+    :mod:`manyi.domain.questions` lists them and checks them."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -119,19 +115,11 @@ class Question(BaseModel):
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Question:
-        if self.kind in SCALED_KINDS and self.scale is None:
-            low, high = DEFAULT_SCALES[self.kind]
+        spec = kind_spec(self.kind)
+        if spec.default_scale is not None and self.scale is None:
+            low, high = spec.default_scale
             self.scale = Scale(min=low, max=high)
-        if (
-            self.kind == QuestionKind.NPS
-            and self.scale is not None
-            and (self.scale.min, self.scale.max) != (0, 10)
-        ):
-            raise ValueError("an nps question uses the 0–10 scale")
-        if self.kind in CHOICE_KINDS and len(self.options) < 2:
-            raise ValueError(f"a {self.kind} question needs at least two options")
-        if self.kind == QuestionKind.MATRIX and not self.rows:
-            raise ValueError("a matrix question needs rows")
+        spec.check_definition(self)
         for group, name in ((self.options, "option"), (self.rows, "row")):
             codes = [o.code for o in group]
             if len(codes) != len(set(codes)):
@@ -146,15 +134,7 @@ class Question(BaseModel):
 
     def item_codes(self) -> list[str]:
         """The sub-items stored in the narrow answers table for this question (``""`` = the question itself)."""
-        if self.kind == QuestionKind.MATRIX:
-            return [r.code for r in self.rows]
-        if self.kind == QuestionKind.SERVQUAL:
-            return ["E", "P", *(["I"] if self.importance else [])]
-        if self.kind == QuestionKind.KANO:
-            return ["functional", "dysfunctional"]
-        if self.kind in (QuestionKind.MULTIPLE, QuestionKind.RANKING):
-            return [o.code for o in self.options]
-        return [""]
+        return kind_spec(self.kind).item_codes(self)
 
 
 class Page(BaseModel):

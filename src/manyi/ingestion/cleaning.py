@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from manyi.domain.enums import QualityFlag, QuestionKind
+from manyi.domain.enums import QualityFlag
+from manyi.domain.questions import kind_spec
 from manyi.domain.survey import SurveyDefinition
 
 # Full-width letters, digits and the ideographic space become ASCII; full-width punctuation
@@ -89,20 +90,13 @@ def is_gibberish(text: str) -> bool:
     return mashed == len(words)
 
 
-def _scaled_values(definition: SurveyDefinition, answers: dict[str, Any]) -> list[float]:
+def _straight_line_scores(definition: SurveyDefinition, answers: dict[str, Any]) -> list[float]:
+    """The scores that count towards straight-lining; each question's kind says which."""
     values: list[float] = []
     for q in definition.questions:
         answer = answers.get(q.code)
-        if answer is None:
-            continue
-        if q.kind in (QuestionKind.RATING, QuestionKind.LIKERT, QuestionKind.CSAT):
-            values.append(float(answer))
-        elif q.kind == QuestionKind.MATRIX and isinstance(answer, dict):
-            values.extend(float(v) for v in answer.values())
-        elif (
-            q.kind == QuestionKind.SERVQUAL and isinstance(answer, dict) and "perception" in answer
-        ):
-            values.append(float(answer["perception"]))
+        if answer is not None:
+            values.extend(kind_spec(q.kind).straight_line_scores(q, answer))
     return values
 
 
@@ -124,13 +118,13 @@ def quality_flags(
     flags: list[str] = []
     if duration_s is not None and reference_s and duration_s < speeder_fraction * reference_s:
         flags.append(QualityFlag.SPEEDER.value)
-    values = _scaled_values(definition, answers)
+    values = _straight_line_scores(definition, answers)
     if len(values) >= MIN_STRAIGHT_LINE_ITEMS and len(set(values)) == 1:
         flags.append(QualityFlag.STRAIGHT_LINER.value)
     open_texts = [
         answers[q.code]
         for q in definition.questions
-        if q.kind == QuestionKind.OPEN and q.code in answers
+        if kind_spec(q.kind).is_open_text and q.code in answers
     ]
     if any(isinstance(t, str) and is_empty_text(t) for t in open_texts):
         flags.append(QualityFlag.EMPTY_OPEN.value)

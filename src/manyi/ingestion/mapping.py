@@ -16,9 +16,23 @@ from typing import Any
 
 import yaml
 
-from manyi.domain.enums import QuestionKind
+from manyi.domain.questions import kano, kind_spec, servqual
+from manyi.domain.questions.choice import SPLIT_CHOICES
+from manyi.domain.questions.spec import loose_key
 from manyi.domain.survey import SurveyDefinition
-from manyi.errors import InvalidInput
+from manyi.errors import FieldError, InvalidInput
+
+__all__ = [
+    "META_ALIASES",
+    "PART_ALIASES",
+    "SPLIT_CHOICES",
+    "ColumnMap",
+    "Target",
+    "build_answers",
+    "load_mapping_file",
+    "map_columns",
+    "option_lookup",
+]
 
 META_ALIASES: dict[str, tuple[str, ...]] = {
     "external_key": (
@@ -47,28 +61,10 @@ META_ALIASES: dict[str, tuple[str, ...]] = {
     "language": ("language", "语言"),
     "consent": ("consent", "同意"),
 }
-PART_ALIASES = {
-    "e": "expectation",
-    "expectation": "expectation",
-    "期望": "expectation",
-    "p": "perception",
-    "perception": "perception",
-    "感知": "perception",
-    "i": "importance",
-    "importance": "importance",
-    "重要性": "importance",
-    "f": "functional",
-    "functional": "functional",
-    "正向": "functional",
-    "d": "dysfunctional",
-    "dysfunctional": "dysfunctional",
-    "反向": "dysfunctional",
-}
-SPLIT_CHOICES = re.compile(r"\s*[;,|、，；]\s*")
+# Every column suffix some kind accepts (each kind's spec decides which apply to it).
+PART_ALIASES: dict[str, str] = {**servqual.PART_ALIASES, **kano.PART_ALIASES}
 
-
-def _key(text: str) -> str:
-    return re.sub(r"[\s_\-:：?？。.]+", "", text).lower()
+_key = loose_key
 
 
 @dataclass(frozen=True)
@@ -116,12 +112,8 @@ def _parse_target(text: str, definition: SurveyDefinition) -> Target | None:
     match = re.match(r"^(.+?)[.:\[](.+?)\]?$", text)
     if match and match.group(1) in by_code:
         q = by_code[match.group(1)]
-        part = match.group(2)
-        if q.kind in (QuestionKind.SERVQUAL, QuestionKind.KANO):
-            canonical = PART_ALIASES.get(part.lower())
-            return Target(question=q.code, part=canonical) if canonical else None
-        if q.kind == QuestionKind.MATRIX and part in {r.code for r in q.rows}:
-            return Target(question=q.code, part=part)
+        part = kind_spec(q.kind).import_part(q, match.group(2))
+        return Target(question=q.code, part=part) if part else None
     return None
 
 
@@ -163,24 +155,14 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _option_code(value: Any, options: dict[str, str]) -> Any:
-    text = str(value).strip()
-    return options.get(text, options.get(_key(text), text))
-
-
 def option_lookup(definition: SurveyDefinition) -> dict[str, dict[str, str]]:
-    """For each choice question, {option code or text (zh/en, also loosely keyed): code}."""
-    lookup: dict[str, dict[str, str]] = {}
-    for q in definition.questions:
-        options: dict[str, str] = {}
-        for o in q.options:
-            options[o.code] = o.code
-            for t in (o.text.zh, o.text.en):
-                if t:
-                    options[t] = o.code
-                    options[_key(t)] = o.code
-        lookup[q.code] = options
-    return lookup
+    """For each question, {text a file cell may hold: the value it stands for}.
+
+    Choice questions map option codes and option texts (zh/en, also loosely keyed) to the
+    option code; scored questions map their scale-point labels (非常满意 → "5"); the
+    other kinds map nothing. Build it once per file and pass it to :func:`build_answers`.
+    """
+    return {q.code: kind_spec(q.kind).import_lookup(q) for q in definition.questions}
 
 
 def build_answers(
@@ -189,7 +171,13 @@ def build_answers(
     definition: SurveyDefinition,
     options: dict[str, dict[str, str]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Turn one file row into (answers in the API's format, meta fields)."""
+    """Turn one file row into (answers in the API's format, meta fields).
+
+    Each question's kind turns its cells into an answer (see
+    :meth:`~manyi.domain.questions.QuestionKindSpec.coerce_cell`); ``validate_answers``
+    judges the result. Raises :class:`InvalidInput` when ``columns`` does not fit
+    ``definition`` or a row gives a whole answer and a part of it that cannot be joined.
+    """
     answers: dict[str, Any] = {}
     meta: dict[str, Any] = {}
     by_code = definition.by_code
@@ -201,29 +189,32 @@ def build_answers(
         if target.meta:
             meta[target.meta] = value
             continue
-        assert target.question is not None
-        q = by_code[target.question]
+        if target.question is None:
+            raise InvalidInput(f"column {header!r} is mapped to neither a field nor a question")
+        q = by_code.get(target.question)
+        if q is None:
+            raise InvalidInput(
+                f"column {header!r} is mapped to question {target.question!r}, "
+                "which this survey does not have; map the columns with this survey's definition"
+            )
+        spec = kind_spec(q.kind)
+        lookup = options.get(q.code)
+        if lookup is None:
+            lookup = spec.import_lookup(q)
         if target.part:
-            answers.setdefault(q.code, {})[target.part] = value
-        elif q.kind == QuestionKind.SINGLE:
-            answers[q.code] = _option_code(value, options[q.code])
-        elif q.kind in (QuestionKind.MULTIPLE, QuestionKind.RANKING):
-            answers[q.code] = [
-                _option_code(v, options[q.code])
-                for v in SPLIT_CHOICES.split(str(value).strip())
-                if v
-            ]
-        elif q.kind in (
-            QuestionKind.MATRIX,
-            QuestionKind.SERVQUAL,
-            QuestionKind.KANO,
-        ) and isinstance(value, str):
-            try:
-                answers[q.code] = json.loads(value)
-            except ValueError:
-                answers[q.code] = value
-        elif q.kind == QuestionKind.OPEN:
-            answers[q.code] = str(value)
+            parts = answers.setdefault(q.code, {})
+            if not isinstance(parts, dict):
+                raise InvalidInput(
+                    f"column {header!r} gives the {target.part} of {q.code}, but another column "
+                    f"gives the whole answer {parts!r}",
+                    [
+                        FieldError(
+                            ("answers", q.code, target.part),
+                            "another column gives the whole answer to this question",
+                        )
+                    ],
+                )
+            parts[target.part] = spec.coerce_part(q, target.part, value, lookup)
         else:
-            answers[q.code] = value.strip() if isinstance(value, str) else value
+            answers[q.code] = spec.coerce_cell(q, value, lookup)
     return answers, meta
