@@ -266,7 +266,10 @@ def _record_responses(s: Session, batch: ResponseBatch, options: IntakeOptions) 
     flag_batch(s, ctx, [p for _, p in prepared], options.speeder_fraction)
     stored = answered + _store_responses(s, ctx, prepared)
     created = {item.index for item in stored if item.created}
-    to_enrich = sum(i in created and any(c.text for c in p.cells) for i, p in prepared)
+    # Free text is what the enrichment job reads: text cells without a number.
+    to_enrich = sum(
+        i in created and any(c.text and c.value is None for c in p.cells) for i, p in prepared
+    )
     return IntakeResult(tuple(sorted(stored, key=lambda x: x.index)), rejected, to_enrich)
 
 
