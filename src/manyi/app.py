@@ -11,28 +11,41 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from manyi import __version__
-from manyi.api.errors import install_error_handlers
+from manyi.accounts.throttle import LoginThrottle
+from manyi.api.docs import install_api_docs
 from manyi.api.routes import feedback, imports, responses, surveys
 from manyi.config import Settings
+from manyi.edge.errors import install_error_handlers
 from manyi.jobs.queue import JobQueue, build_queue
-from manyi.storage.database import Database
+from manyi.runtime import Database, open_database
+from manyi.web.routes import error_page
 from manyi.web.routes import router as web_router
 
 
 def create_app(
-    settings: Settings, db: Database | None = None, queue: JobQueue | None = None
+    settings: Settings,
+    db: Database | None = None,
+    queue: JobQueue | None = None,
+    login_throttle: LoginThrottle | None = None,
 ) -> FastAPI:
-    """Build the FastAPI app (API under /api/v1, pages at /, health at /healthz)."""
+    """Build the FastAPI app (API under /api/v1, pages at /, health at /healthz).
+
+    Errors go through one handler: the JSON error shape under /api (and for /healthz and
+    /openapi.json), an HTML error page everywhere else."""
     app = FastAPI(
         title="manyi 满意",
         version=__version__,
         description="Customer-satisfaction and service-quality feedback API. Errors share one shape: "
         '{"ok": false, "error": "...", "errors": [{"loc": [...], "msg": "...", "type": "..."}], "status": N}.',
+        # Served by install_api_docs from an installed package instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
-    app.state.db = db or Database(settings.effective_database_url, echo=settings.sql_echo)
+    app.state.db = db or open_database(settings)
     app.state.queue = queue or build_queue(settings, app.state.db)
-    install_error_handlers(app)
+    app.state.login_throttle = login_throttle or LoginThrottle.from_settings(settings)
+    install_error_handlers(app, page=error_page)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -43,6 +56,7 @@ def create_app(
     )
     for router in (surveys.router, responses.router, feedback.router, imports.router):
         app.include_router(router, prefix="/api/v1")
+    install_api_docs(app)
     app.include_router(web_router)
     app.mount(
         "/static",

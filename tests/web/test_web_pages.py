@@ -125,7 +125,8 @@ def test_theme_page_shows_the_comments_behind_an_aspect(db: Database, tmp_path: 
     assert 'href="?label=negative&amp;lang=zh-CN" hreflang="zh-CN"' in negative  # keeps the filter
     assert client.get("/themes/price?label=angry").status_code == 400
     missing = client.get("/themes/nope")
-    assert missing.status_code == 404 and "No such aspect" in missing.text
+    assert missing.status_code == 404 and "Not found" in missing.text
+    assert "no aspect &#39;nope&#39; mentioned in the last 30 days" in missing.text
     for bad in ("0", "-1", "x"):
         wrong = client.get(f"/themes/price?page={bad}&lang=en")
         assert wrong.status_code == 400 and "Bad request" in wrong.text

@@ -1,9 +1,12 @@
 """Pages: login, logout, the home overview and the comments behind an aspect.
 
-Each handler calls one service function."""
+Each handler calls one service function. Pages that need a signed-in user take
+``PageUser`` (its absence redirects to the login page), and errors are rendered by the
+edge's one handler through :func:`error_page`."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -12,25 +15,37 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from manyi.accounts.service import authenticate
-from manyi.api.deps import DbDep, SettingsDep
-from manyi.errors import InvalidInput, NotAuthenticated, NotFound
+from manyi.accounts.throttle import TooManyAttempts, log_in
+from manyi.config import Settings
+from manyi.edge.deps import (
+    ClientAddress,
+    DbDep,
+    LoginThrottleDep,
+    PageUser,
+    SettingsDep,
+    session_user,
+)
+from manyi.errors import ManyiError, NotAuthenticated
 from manyi.reporting.home import home_page
 from manyi.reporting.themes import theme_comments
 from manyi.web.i18n import pick_language, translator
-from manyi.web.security import csrf_ok, csrf_token, session_user
+from manyi.web.security import csrf_ok, csrf_token, safe_next
 
 templates = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
 
 
-def page_language(request: Request, settings: SettingsDep) -> str:
+def language_of(request: Request, settings: Settings) -> str:
     return pick_language(
         request.query_params.get("lang"),
         request.cookies.get("manyi_lang"),
         request.headers.get("accept-language"),
         settings.default_language,
     )
+
+
+def page_language(request: Request, settings: SettingsDep) -> str:
+    return language_of(request, settings)
 
 
 LangDep = Annotated[str, Depends(page_language)]
@@ -43,13 +58,15 @@ def _render(
     other = "en" if lang == "zh-CN" else "zh-CN"
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     language_link = "?" + urlencode([*query, ("lang", other)])
+    # An unexpected error is rendered outside the session middleware: no session there.
+    has_session = "session" in request.scope
     response = templates.TemplateResponse(
         request,
         name,
         {
             "lang": lang,
             "t": translator(lang),
-            "csrf_token": csrf_token(request),
+            "csrf_token": csrf_token(request) if has_session else "",
             "language_link": language_link,
             **context,
         },
@@ -60,11 +77,32 @@ def _render(
     return response
 
 
+def error_page(request: Request, status: int, message: str) -> Response:
+    """The HTML error page the edge's one handler renders for every page path."""
+    lang = language_of(request, request.app.state.settings)
+    t = translator(lang)
+    title = t.get(f"error_{status}") or t["error_other"].format(status=status)
+    user = None
+    if status < 500 and "session" in request.scope:
+        # The header shows who is signed in; a failing database must not hide the error.
+        try:
+            user = session_user(request, request.app.state.db)
+        except ManyiError:
+            user = None
+    return _render(
+        request,
+        "error.html",
+        lang,
+        status,
+        user=user,
+        error_status=status,
+        message=message,
+        error_title=title,
+    )
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, db: DbDep, lang: LangDep) -> Response:
-    user = session_user(request, db)
-    if user is None:
-        return RedirectResponse("/login", status_code=303)
+def home(request: Request, db: DbDep, lang: LangDep, user: PageUser) -> Response:
     page = home_page(db)
     return _render(request, "home.html", lang, user=user, surveys=page.surveys, themes=page.themes)
 
@@ -74,50 +112,58 @@ def theme(
     request: Request,
     db: DbDep,
     lang: LangDep,
+    user: PageUser,
     code: Annotated[str, Path(max_length=64)],
-    label: str | None = None,
-    page: Annotated[str, Query(max_length=12)] = "1",
+    label: Annotated[str | None, Query(max_length=16)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    user = session_user(request, db)
-    if user is None:
-        return RedirectResponse("/login", status_code=303)
-    t = translator(lang)
-    try:
-        if not page.isdigit():  # a page is a person's link: answer with a page, not JSON
-            raise InvalidInput(f"page must be a whole number from 1, not {page!r}")
-        comments = theme_comments(db, code, label=label or None, page=int(page))
-    except (NotFound, InvalidInput) as exc:
-        status, title = (404, "not_found") if isinstance(exc, NotFound) else (400, "bad_request")
-        return _render(
-            request, "theme.html", lang, status, user=user, error=str(exc), error_title=t[title]
-        )
-    return _render(request, "theme.html", lang, user=user, page=comments)
+    comments = theme_comments(db, code, label=label or None, page=page)
+    # Past the last page the list is empty: say so (404, with a link to the last page)
+    # rather than "no matching comments".
+    status = 404 if comments.page > comments.pages else 200
+    return _render(request, "theme.html", lang, status, user=user, page=comments)
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, lang: LangDep) -> Response:
-    return _render(request, "login.html", lang)
+def login_page(
+    request: Request,
+    lang: LangDep,
+    after: Annotated[str | None, Query(alias="next", max_length=2000)] = None,
+) -> Response:
+    return _render(request, "login.html", lang, next_url=safe_next(after))
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(
     request: Request,
     db: DbDep,
+    throttle: LoginThrottleDep,
+    address: ClientAddress,
     lang: LangDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
     csrf: Annotated[str | None, Form(alias="csrf_token")] = None,
+    after: Annotated[str | None, Form(alias="next", max_length=2000)] = None,
 ) -> Response:
     t = translator(lang)
+    next_url = safe_next(after)
+    form = {"email": email, "next_url": next_url}
     if not csrf_ok(request, csrf):
-        return _render(request, "login.html", lang, status=400, error=t["bad_csrf"], email=email)
+        return _render(request, "login.html", lang, status=400, error=t["bad_csrf"], **form)
+    # The form is shown again with its message rather than an error page, so the person
+    # can correct the address; the message is the same whether or not the account exists.
     try:
-        user = authenticate(db, email, password)
+        user = log_in(db, throttle, email, password, address)
     except NotAuthenticated:
-        return _render(request, "login.html", lang, status=401, error=t["bad_login"], email=email)
+        return _render(request, "login.html", lang, status=401, error=t["bad_login"], **form)
+    except TooManyAttempts as exc:
+        message = t["too_many_logins"].format(minutes=math.ceil(exc.retry_after_s / 60))
+        response = _render(request, "login.html", lang, status=429, error=message, **form)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
     request.session.clear()
     request.session["user_id"] = user.id
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(next_url or "/", status_code=303)
 
 
 @router.post("/logout")

@@ -7,8 +7,9 @@ import secrets
 
 from fastapi import Request
 
-from manyi.accounts.service import User, get_user
-from manyi.storage.database import Database
+from manyi.edge.deps import session_user
+
+__all__ = ["csrf_ok", "csrf_token", "safe_next", "session_user"]
 
 
 def csrf_token(request: Request) -> str:
@@ -24,8 +25,14 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
     return bool(expected and submitted and hmac.compare_digest(str(expected), submitted))
 
 
-def session_user(request: Request, db: Database) -> User | None:
-    user_id = request.session.get("user_id")
-    if not isinstance(user_id, int):
+def safe_next(url: str | None) -> str | None:
+    """``url`` when it is a path on this site, else ``None``.
+
+    The login page sends the person back where they came from; accepting only local paths
+    keeps it from being an open redirect (``//evil.example`` and ``/\\evil.example`` are
+    other hosts to a browser)."""
+    if not url or not url.startswith("/") or url.startswith(("//", "/\\")):
         return None
-    return get_user(db, user_id)
+    if any(ord(ch) < 32 for ch in url):  # control characters never belong in a path
+        return None
+    return url

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from manyi.api.deps import DESIGNERS, CurrentUser, DbDep, require
 from manyi.api.schemas import SurveyCreate, SurveyPublic, SurveysPublic, SurveySummaryPublic
 from manyi.domain.enums import SurveyStatus
+from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, require
 from manyi.errors import InvalidInput
 from manyi.surveys.service import Survey, create_survey, get_survey, list_surveys
 

@@ -1,0 +1,109 @@
+"""Request dependencies shared by the API and the pages: the database, the settings, the
+queue, the login throttle, and the caller (a bearer token for the API, the session for
+the pages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Protocol
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from manyi.accounts.service import User, get_user, user_for_token
+from manyi.accounts.throttle import LoginThrottle
+from manyi.config import Settings
+from manyi.domain.enums import Role
+from manyi.errors import NotAllowed, NotAuthenticated
+from manyi.runtime import Database
+
+_bearer = HTTPBearer(auto_error=False, description="API token from `manyi token create EMAIL`")
+
+
+class EnrichmentQueue(Protocol):
+    """What a request needs of the job queue (``manyi.jobs.queue.JobQueue`` is one)."""
+
+    def enqueue_enrichment(self) -> bool: ...
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_queue(request: Request) -> EnrichmentQueue:
+    queue: EnrichmentQueue = request.app.state.queue
+    return queue
+
+
+def get_login_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+QueueDep = Annotated[EnrichmentQueue, Depends(get_queue)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (uvicorn resolves trusted proxies)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
+def current_user(
+    db: DbDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> User:
+    if credentials is None or not credentials.credentials:
+        raise NotAuthenticated("an API token is required: Authorization: Bearer <token>")
+    return user_for_token(db, credentials.credentials)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST, Role.AGENT})
+DESIGNERS = frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST})
+
+
+def require(user: User, roles: frozenset[Role], action: str) -> None:
+    if user.role not in roles:
+        raise NotAllowed(f"the role {user.role.value} may not {action}")
+
+
+@dataclass
+class LoginRequired(NotAuthenticated):
+    """A page needs a signed-in user; the error handler answers with a redirect to
+    ``/login?next=<the page>`` (or the JSON 401 under ``/api``)."""
+
+    next_url: str = "/"
+
+
+def session_user(request: Request, db: Database) -> User | None:
+    """The signed-in user of the session cookie, or ``None`` (also for a disabled user)."""
+    user_id = request.session.get("user_id")
+    if not isinstance(user_id, int):
+        return None
+    return get_user(db, user_id)
+
+
+def page_user(request: Request, db: DbDep) -> User:
+    user = session_user(request, db)
+    if user is None:
+        query = request.url.query
+        raise LoginRequired(
+            "sign in to see this page",
+            next_url=request.url.path + (f"?{query}" if query else ""),
+        )
+    return user
+
+
+PageUser = Annotated[User, Depends(page_user)]
