@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from factories import good_answers, survey_definition
 from manyi.domain.answers import validate_answers
-from manyi.domain.survey import SurveyDefinition
+from manyi.domain.enums import QuestionKind
+from manyi.domain.survey import Question, SurveyDefinition
 from manyi.errors import InvalidInput
 
 DEFN = SurveyDefinition.model_validate(survey_definition())
@@ -104,3 +105,23 @@ def test_survey_definition_rejects_duplicates_and_bad_nps_scale() -> None:
                 questions=[{"code": "a", "kind": "nps", "text": "x", "scale": {"min": 1, "max": 5}}]
             )
         )
+
+
+def test_a_question_without_its_scale_is_a_clear_error_not_an_assert() -> None:
+    """A Question built around its validator (``model_construct``) has no default scale;
+    validation says so instead of failing an ``assert`` (which ``python -O`` would skip)."""
+    unscaled = Question.model_construct(code="q", kind=QuestionKind.RATING, text="x", scale=None)
+    definition = SurveyDefinition.model_construct(title="t", questions=[unscaled])
+    with pytest.raises(InvalidInput, match=r"question 'q' \(rating\) has no scale"):
+        validate_answers(definition, {"q": 3})
+
+
+def test_item_codes_per_kind() -> None:
+    by_code = DEFN.by_code
+    assert by_code["nps"].item_codes() == [""]
+    assert by_code["grid"].item_codes() == ["a", "b"]
+    assert by_code["good"].item_codes() == ["fast", "clean", "polite"]
+    assert by_code["rank"].item_codes() == ["price", "speed"]
+    assert by_code["sq1"].item_codes() == ["E", "P", "I"]
+    assert by_code["k1"].item_codes() == ["functional", "dysfunctional"]
+    assert by_code["comment"].item_codes() == [""]

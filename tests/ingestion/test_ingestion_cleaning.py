@@ -55,3 +55,23 @@ def test_flags_speeder_straight_liner_and_gibberish() -> None:
         "empty_open"
     ]
     assert quality_flags(DEFN, good_answers(), duration_s=50, reference_s=60) == []
+
+
+def test_straight_lining_counts_rating_items_only() -> None:
+    """Ratings, CSAT, matrix rows and SERVQUAL perceptions count (docs/surveys.md);
+    NPS, SERVQUAL expectations and importance do not."""
+    eight = {
+        "csat": 4,
+        "speed": 4,
+        "staff": 4,
+        "price": 4,
+        "app": 4,
+        "grid": {"a": 4, "b": 4},
+        "sq1": {"expectation": 7, "perception": 4, "importance": 1},
+        "nps": 10,
+    }
+    assert quality_flags(DEFN, good_answers(**eight)) == ["straight_liner"]
+    seven = {**eight, "grid": {"a": 4}}  # one rating item fewer: below the threshold
+    assert quality_flags(DEFN, good_answers(**seven)) == []
+    differs = {**eight, "sq1": {"expectation": 4, "perception": 5, "importance": 4}}
+    assert quality_flags(DEFN, good_answers(**differs)) == []
