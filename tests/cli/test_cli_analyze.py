@@ -118,7 +118,7 @@ def test_bad_rows_in_file_are_reported(tmp_path: Path) -> None:
     data.write_text("渠道,推荐意愿,满意度\n电话,9,4\n门店,8,4,extra\n", encoding="utf-8")
     result = _analyze(tmp_path, data)
     assert result.exit_code == 1
-    assert "line 3: more cells than the header" in result.output
+    assert "export.csv, line 3: 4 cells but the header has 3 columns" in result.output
 
 
 @pytest.mark.parametrize(

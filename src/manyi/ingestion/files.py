@@ -1,14 +1,24 @@
 """Reading tabular files as (line number, {header: value}) rows, or as one DataFrame.
 
-CSV is decoded as UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of
-GBK/GB2312, what Excel in China writes); XLSX is read with openpyxl in read-only mode;
-JSON Lines gives one object per line. Line numbers are the file's own (header = line 1),
-so an error file can point a user at the exact line.
+Text files (CSV, TSV, JSON Lines) are decoded in the first encoding that fits the whole
+file: the one a byte-order mark names (UTF-8, UTF-16 or UTF-32: Excel's "Unicode text" is
+UTF-16), else UTF-8, else what charset-normalizer reads in the first block when that is
+not GBK (Big5, Shift-JIS, Windows-1252 ...), else GB18030 (a superset of GBK/GB2312, what
+Excel in China writes). GB18030 decodes almost any bytes, Big5 included, so it is tried
+last and only charset-normalizer can tell the two apart. The delimiter of a ``.csv`` or
+``.txt`` file (comma, semicolon, tab or pipe) is found by :class:`csv.Sniffer` in the first
+block; ``.tsv`` and ``.tab`` files are tab-separated. XLSX is read with openpyxl in
+read-only mode; JSON Lines gives one object per line. Line numbers are the file's own
+(header = line 1), so an error file can point a user at the exact line.
+
+A row the reader cannot accept (a CSV row with more cells than the header, a JSON line
+that is not an object) comes out with the reason under :data:`ERROR_KEY` and no other
+internal key, so that the importer puts it in the error file with its line number.
 
 CSV and JSON Lines are streamed: :func:`open_table` reads the file once to find its
-encoding and count its rows, and :meth:`TableFile.rows` reads it again row by row, so a
-million-row file never sits in memory whole (it used to be decoded into one string, which
-costs up to four bytes a character once a single emoji is in the file).
+encoding and delimiter and count its rows, and :meth:`TableFile.rows` reads it again row
+by row, so a million-row file never sits in memory whole (it used to be decoded into one
+string, which costs up to four bytes a character once a single emoji is in the file).
 """
 
 from __future__ import annotations
@@ -24,10 +34,13 @@ import numpy as np
 import pandas as pd
 
 from manyi.errors import InvalidInput
+from manyi.ingestion.text_format import candidate_encodings, sniffed_lines
 
-ENCODINGS = ("utf-8-sig", "gb18030")
+ERROR_KEY = "__error__"
 FIELD_LIMIT = 16 * 1024 * 1024
 csv.field_size_limit(FIELD_LIMIT)
+TAB_SEPARATED = (".tsv", ".tab")
+DELIMITED = (".csv", ".txt", *TAB_SEPARATED)
 T = TypeVar("T")
 
 
@@ -46,12 +59,13 @@ class TableFile:
     encoding: str | None
     headers: list[str]
     total: int
+    delimiter: str = ","
 
     def rows(self) -> Iterator[SourceRow]:
         """The data rows, read from the file as they are asked for (blank lines skipped)."""
         if self.format == "csv":
             with self.path.open(encoding=self.encoding, newline="") as fh:
-                yield from _csv_rows(fh, self.path.name)
+                yield from _csv_rows(fh, self.delimiter, self.path.name)
         elif self.format == "jsonl":
             with self.path.open(encoding=self.encoding) as fh:
                 yield from _jsonl_rows(fh)
@@ -59,39 +73,31 @@ class TableFile:
             yield from _xlsx_rows(self.path)
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (BOM or not) or GB18030; raise if neither fits."""
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput(
-        "the file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV and try again"
-    )
-
-
 def _read_with_encoding(
     path: Path, newline: str | None, read: Callable[[IO[str]], T]
 ) -> tuple[T, str]:
-    """``read`` the file as text in the first of ``ENCODINGS`` that decodes all of it.
+    """``read`` the file as text in the first candidate encoding that decodes all of it.
 
     The file is decoded as it is read, block by block, never held whole in memory.
     """
-    for encoding in ENCODINGS:
+    for encoding in candidate_encodings(path):
         try:
             with path.open(encoding=encoding, newline=newline) as fh:
                 return read(fh), encoding
-        except UnicodeDecodeError:
+        except UnicodeError:
             continue
     raise InvalidInput(
-        "the file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV and try again"
+        f"{path.name}: the file is neither UTF-8 nor GBK/GB18030 text, nor in another encoding "
+        "a survey export is saved in (Big5, UTF-16, Shift-JIS, Windows-1252); "
+        "save it as UTF-8 CSV and try again"
     )
 
 
-def _csv_records(fh: IO[str], name: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_records(
+    lines: Iterable[str], delimiter: str, name: str
+) -> Iterator[tuple[int, list[str]]]:
     """(first line number, cells) of each CSV record; a broken record is a clear error."""
-    reader = csv.reader(fh)
+    reader = csv.reader(lines, delimiter=delimiter)
     line = 1
     while True:
         try:
@@ -108,8 +114,25 @@ def _clean_header(value: Any) -> str:
     return str(value).strip().lstrip("\ufeff") if value is not None else ""
 
 
-def _csv_rows(fh: IO[str], name: str = "the file") -> Iterator[SourceRow]:
-    records = _csv_records(fh, name)
+def _surplus_reason(record: list[str], width: int, delimiter: str) -> str | None:
+    """Why a record with data beyond the header's last column is rejected (None: it is not).
+
+    Blank cells past the end (a trailing delimiter) carry nothing and are let through.
+    """
+    surplus = [cell for cell in record[width:] if cell.strip()]
+    if not surplus:
+        return None
+    shown = ", ".join(repr(cell if len(cell) <= 40 else cell[:40] + "…") for cell in surplus[:3])
+    more = f" and {len(surplus) - 3} more" if len(surplus) > 3 else ""
+    name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter, delimiter)
+    return (
+        f"{len(record)} cells but the header has {width} columns: {shown}{more} belong to no "
+        f"column; put a cell that holds a {name} in double quotes"
+    )
+
+
+def _csv_rows(lines: Iterable[str], delimiter: str, name: str = "the file") -> Iterator[SourceRow]:
+    records = _csv_records(lines, delimiter, name)
     headers = [_clean_header(h) for h in next(records, (1, []))[1]]
     for line, record in records:
         if not any(cell.strip() for cell in record):
@@ -117,8 +140,9 @@ def _csv_rows(fh: IO[str], name: str = "the file") -> Iterator[SourceRow]:
         values: dict[str, Any] = {
             h: (record[i] if i < len(record) else "") for i, h in enumerate(headers) if h
         }
-        if len(record) > len(headers):
-            values["__extra__"] = record[len(headers) :]
+        reason = _surplus_reason(record, len(headers), delimiter)
+        if reason is not None:
+            values[ERROR_KEY] = reason
         yield SourceRow(line, values)
 
 
@@ -129,12 +153,10 @@ def _jsonl_rows(lines: Iterable[str]) -> Iterator[SourceRow]:
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as exc:
-            yield SourceRow(
-                number, {"__error__": f"not valid JSON: {exc.msg} at column {exc.colno}"}
-            )
+            yield SourceRow(number, {ERROR_KEY: f"not valid JSON: {exc.msg} at column {exc.colno}"})
             continue
         if not isinstance(obj, dict):
-            yield SourceRow(number, {"__error__": "each line must be a JSON object"})
+            yield SourceRow(number, {ERROR_KEY: "each line must be a JSON object"})
             continue
         yield SourceRow(number, obj)
 
@@ -159,7 +181,7 @@ def _xlsx_rows(path: Path) -> Iterator[SourceRow]:
 
 
 def open_table(path: str | Path) -> TableFile:
-    """Open a CSV, XLSX or JSON Lines file; the format comes from the file name's ending."""
+    """Open a CSV/TSV, XLSX or JSON Lines file; the format comes from the file name's ending."""
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
@@ -183,18 +205,25 @@ def open_table(path: str | Path) -> TableFile:
             path, None, lambda fh: sum(1 for line in fh if line.strip())
         )
         return TableFile(path, "jsonl", encoding, [], total)
-    if suffix in (".csv", ".txt", ".tsv"):
+    if suffix in DELIMITED:
 
-        def header_and_count(fh: IO[str]) -> tuple[list[str], int]:
-            records = _csv_records(fh, path.name)
+        def header_and_count(fh: IO[str]) -> tuple[str, list[str], int]:
+            lines: Iterator[str] = iter(fh)
+            if suffix in TAB_SEPARATED:
+                delimiter = "\t"
+            else:
+                delimiter, lines = sniffed_lines(lines)
+            records = _csv_records(lines, delimiter, path.name)
             headers = [_clean_header(h) for h in next(records, (1, []))[1]]
-            return headers, sum(1 for _ in records)
+            return delimiter, headers, sum(1 for _ in records)
 
-        (headers, total), encoding = _read_with_encoding(path, "", header_and_count)
+        (delimiter, headers, total), encoding = _read_with_encoding(path, "", header_and_count)
         if not any(headers):
             raise InvalidInput(f"{path.name} has no header line")
-        return TableFile(path, "csv", encoding, headers, total)
-    raise InvalidInput(f"unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .jsonl")
+        return TableFile(path, "csv", encoding, headers, total, delimiter)
+    raise InvalidInput(
+        f"unsupported file type {suffix or '(none)'}; use .csv, .tsv, .txt, .xlsx or .jsonl"
+    )
 
 
 def _typed_column(values: list[Any]) -> pd.Series:
@@ -220,8 +249,9 @@ def _typed_column(values: list[Any]) -> pd.Series:
 def read_frame(path: str | Path) -> pd.DataFrame:
     """Read a CSV, XLSX or JSON Lines export into a DataFrame, one row per data line.
 
-    The file is opened by :func:`open_table`, so the same encodings (UTF-8 with or without
-    BOM, GBK/GB18030) and formats as the importer are accepted, and blank lines are skipped.
+    The file is opened by :func:`open_table`, so the same encodings (UTF-8, GBK/GB18030,
+    Big5, UTF-16 ...), delimiters and formats as the importer are accepted, and blank lines
+    are skipped.
     Blank cells become missing values; a column whose every answer is a number becomes
     float (NaN for blanks), any other column keeps its text (stripped of outer spaces).
 
@@ -247,12 +277,8 @@ def read_frame(path: str | Path) -> pd.DataFrame:
         raise InvalidInput(f"{table.path.name}: duplicate column header(s): {', '.join(twice)}")
     rows = list(table.rows())
     for row in rows:
-        if "__error__" in row.values:
-            raise InvalidInput(f"{table.path.name}, line {row.line}: {row.values['__error__']}")
-        if "__extra__" in row.values:
-            raise InvalidInput(
-                f"{table.path.name}, line {row.line}: more cells than the header has columns"
-            )
+        if ERROR_KEY in row.values:
+            raise InvalidInput(f"{table.path.name}, line {row.line}: {row.values[ERROR_KEY]}")
     if not rows:
         raise InvalidInput(f"{table.path.name} has no data rows")
     columns = [h for h in table.headers if h] if table.format != "jsonl" else []
