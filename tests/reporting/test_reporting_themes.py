@@ -145,18 +145,16 @@ def test_theme_comments_bad_requests(db: Database) -> None:
 
 def test_an_aspect_outside_the_default_taxonomy_keeps_its_stored_name(db: Database) -> None:
     # Regression: the home page used to fail on a stored aspect code it did not know.
-    from sqlalchemy import update
-
     from manyi.reporting.themes import theme_comments
-    from manyi.storage.tables import FeedbackItemRow
+    from manyi.text.enrich import Enrichment
 
-    (item,) = record_feedback(db, [FeedbackIn(text="停车位太少了")])
-    enrich_pending(db)
     mention = {"code": "parking", "name": "停车", "label": "negative", "evidence": "停车位太少了"}
-    with db.session() as s:
-        s.execute(
-            update(FeedbackItemRow).where(FeedbackItemRow.id == item.id).values(aspects=[mention])
-        )
+
+    def own_taxonomy(texts: list[str]) -> list[Enrichment]:  # a user's own aspect list
+        return [Enrichment("zh", "negative", -0.8, [mention], t) for t in texts]
+
+    record_feedback(db, [FeedbackIn(text="停车位太少了")])
+    enrich_pending(db, enricher=own_taxonomy, version="own")
     assert [(a.code, a.name_zh, a.negative) for a in feedback_themes(db).aspects] == [
         ("parking", "停车", 1)
     ]

@@ -14,29 +14,33 @@ the listed aspects, so a rise is told from noise.
 page), newest first, optionally only those where the aspect was negative, neutral or
 positive.
 
-Aspects are counted in Python from the stored JSON: SQLite and PostgreSQL spell JSON
-array functions differently. Measured on the demo database (SQLite, 2 cores): 0.04 s for
-the 1,577 texts of a 30-day window, 0.5 s for all 18,606; a window of several hundred
-thousand texts would want a pre-aggregated table.
+Aspects are counted in the database from the narrow ``aspect_mentions`` table that the
+enrichment job writes (:mod:`manyi.storage.mentions`), with GROUP BY on an index, not
+by reading each text's JSON in Python: read times at the demo size and at ten times its
+feedback volume are in docs/performance.md.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import ColumnElement, Select, func, select
 
 from manyi.errors import InvalidInput, NotFound
 from manyi.stats.metrics import two_proportion_z, wilson_interval
+from manyi.stats.multiple_testing import benjamini_hochberg
 from manyi.storage.database import Database
-from manyi.storage.tables import AnswerEnrichmentRow, AnswerRow, FeedbackItemRow
+from manyi.storage.mentions import (
+    MentionText,
+    aspect_label_counts,
+    aspect_names,
+    enriched_sentiment,
+    mention_counts,
+    mention_texts,
+    pending_feedback_count,
+)
 from manyi.storage.types import utcnow
 from manyi.text.taxonomy import default_taxonomy
-from manyi.text.topics import benjamini_hochberg
 
 __all__ = [
     "AspectTheme",
@@ -94,44 +98,15 @@ class FeedbackThemes:
     aspects: list[AspectTheme]
 
 
-def _names(code: str, stored: dict[str, Any]) -> tuple[str, str, str | None]:
+def _names(
+    code: str, stored_name: str | None, stored_dimension: str | None
+) -> tuple[str, str, str | None]:
     taxonomy = default_taxonomy()
     if code in taxonomy:
         aspect = taxonomy.get(code)
         return aspect.name("zh"), aspect.name("en"), aspect.dimension
-    name = str(stored.get("name") or code)  # a user's own aspect: its stored name
-    return name, name, stored.get("dimension")
-
-
-def _recent_items(since: datetime) -> ColumnElement[bool]:
-    return (FeedbackItemRow.occurred_at >= since) & ~FeedbackItemRow.is_duplicate
-
-
-def _feedback_rows(since: datetime, *extra: Any) -> Select[Any]:
-    """Enriched feedback items of the window: sentiment label, aspects, then ``extra``."""
-    return select(FeedbackItemRow.sentiment_label, FeedbackItemRow.aspects, *extra).where(
-        _recent_items(since), FeedbackItemRow.enriched_at.is_not(None)
-    )
-
-
-def _answer_rows(since: datetime, *extra: Any) -> Select[Any]:
-    """Enriched open answers of the window: sentiment label, aspects, then ``extra``."""
-    return (
-        select(AnswerEnrichmentRow.sentiment_label, AnswerEnrichmentRow.aspects, *extra)
-        .join(AnswerRow, AnswerRow.id == AnswerEnrichmentRow.answer_id)
-        .where(AnswerRow.submitted_at >= since)
-    )
-
-
-def _mentions(found: object) -> Iterator[dict[str, Any]]:
-    """The well-formed mentions of a stored aspects value.
-
-    Stored JSON written by another tool or an older version may not have our shape: such
-    entries are skipped, not fatal to the page.
-    """
-    for mention in found if isinstance(found, list) else []:
-        if isinstance(mention, dict) and mention.get("code") and mention.get("label") in LABELS:
-            yield mention
+    name = stored_name or code  # a user's own aspect: its stored name
+    return name, name, stored_dimension
 
 
 def feedback_themes(
@@ -140,42 +115,20 @@ def feedback_themes(
     """Sentiment and the ``top`` most mentioned aspects of the last ``days`` days."""
     since = (now or utcnow()) - timedelta(days=days)
     before = since - timedelta(days=days)
-    rows: list[tuple[str | None, list[Any] | None]] = []
-    earlier: list[list[Any] | None] = []
     with db.session() as s:
-        for query in (
-            _feedback_rows(before, FeedbackItemRow.occurred_at),
-            _answer_rows(before, AnswerRow.submitted_at),
-        ):
-            for label, found, when in s.execute(query):
-                if when >= since:
-                    rows.append((label, found))
-                else:
-                    earlier.append(found)
-        pending = int(
-            s.scalar(
-                select(func.count()).where(
-                    _recent_items(since), FeedbackItemRow.enriched_at.is_(None)
-                )
-            )
-            or 0
-        )
-    sentiment = Counter(label for label, _ in rows if label in LABELS)
-    counts: dict[str, Counter[str]] = {}
-    stored: dict[str, dict[str, Any]] = {}
-    for _, found in rows:
-        for mention in _mentions(found):
-            code = str(mention["code"])
-            counts.setdefault(code, Counter())[mention["label"]] += 1
-            stored.setdefault(code, mention)
-    then: dict[str, Counter[str]] = {}
-    for found in earlier:
-        for mention in _mentions(found):
-            then.setdefault(str(mention["code"]), Counter())[mention["label"]] += 1
+        counts = mention_counts(s, since)
+        then = mention_counts(s, before, since)
+        analysed, sentiment = enriched_sentiment(s, since)
+        pending = pending_feedback_count(s, since)
+        listed = sorted(counts.items(), key=lambda kv: (-kv[1].total(), kv[0]))[:top]
+        stored = aspect_names(s, [code for code, _ in listed])
     themes = []
-    for code, c in sorted(counts.items(), key=lambda kv: (-kv[1].total(), kv[0]))[:top]:
+    for code, c in listed:
         n = c.total()
-        name_zh, name_en, dimension = _names(code, stored[code])
+        found = stored.get(code)
+        name_zh, name_en, dimension = _names(
+            code, found.name if found else None, found.dimension if found else None
+        )
         old = then.get(code, Counter())
         n_old = old.total()
         change = change_p = None
@@ -205,9 +158,7 @@ def feedback_themes(
     adjusted = benjamini_hochberg([p for _, p in tested])
     for (i, _), q in zip(tested, adjusted, strict=True):
         themes[i] = replace(themes[i], change_q=float(q))
-    return FeedbackThemes(
-        days, len(rows), pending, {k: sentiment.get(k, 0) for k in LABELS}, themes
-    )
+    return FeedbackThemes(days, analysed, pending, {k: sentiment.get(k, 0) for k in LABELS}, themes)
 
 
 @dataclass(frozen=True)
@@ -252,31 +203,22 @@ class ThemeComments:
     comments: list[ThemeComment]
 
 
-def _comment(
-    source: str,
-    row_id: int,
-    when: datetime,
-    detail: str,
-    text: str | None,
-    label: str | None,
-    mention: dict[str, Any],
-) -> ThemeComment:
-    body = text or ""
-    clause = str(mention.get("evidence") or "")
+def _comment(m: MentionText) -> ThemeComment:
+    body = m.text or ""
+    clause = m.evidence or ""
     at = body.find(clause) if clause else -1
     before, evidence, after = (
         (body[:at], clause, body[at + len(clause) :]) if at >= 0 else (body, "", "")
     )
-    score = mention.get("score")
     return ThemeComment(
-        source,
-        row_id,
-        when,
-        detail,
+        m.source,
+        m.id,
+        m.when,
+        m.detail,
         body,
-        label,
-        str(mention["label"]),
-        float(score) if isinstance(score, int | float) else 0.0,
+        m.sentiment_label,
+        m.label,
+        m.score if m.score is not None else 0.0,
         clause,
         before,
         evidence,
@@ -320,45 +262,21 @@ def theme_comments(
     if page < 1 or per_page < 1:
         raise InvalidInput("page and per_page start at 1")
     since = (now or utcnow()) - timedelta(days=days)
-    found: list[ThemeComment] = []
-    first: dict[str, Any] = {}
-    queries = (
-        (
-            "feedback",
-            _feedback_rows(
-                since,
-                FeedbackItemRow.id,
-                FeedbackItemRow.occurred_at,
-                FeedbackItemRow.kind,
-                FeedbackItemRow.redacted_text,
-            ),
-        ),
-        (
-            "answer",
-            _answer_rows(
-                since,
-                AnswerRow.id,
-                AnswerRow.submitted_at,
-                AnswerEnrichmentRow.question,
-                AnswerEnrichmentRow.redacted_text,
-            ),
-        ),
-    )
     with db.session() as s:
-        for source, query in queries:
-            for sentiment_label, stored, row_id, when, detail, text in s.execute(query):
-                mention = next((m for m in _mentions(stored) if m["code"] == code), None)
-                if mention is not None:
-                    first = first or mention
-                    found.append(
-                        _comment(source, row_id, when, detail, text, sentiment_label, mention)
-                    )
-    if not found and code not in default_taxonomy():
-        raise NotFound(f"no aspect {code!r} mentioned in the last {days} days")
-    counts = Counter(c.label for c in found)
-    chosen = [c for c in found if label is None or c.label == label]
-    chosen.sort(key=lambda c: (c.when, c.source, c.id), reverse=True)
-    name_zh, name_en, dimension = _names(code, first)
+        counts = aspect_label_counts(s, code, since)
+        if not counts and code not in default_taxonomy():
+            raise NotFound(f"no aspect {code!r} mentioned in the last {days} days")
+        total = counts[label] if label is not None else counts.total()
+        comments = [
+            _comment(m)
+            for m in mention_texts(
+                s, code, since, label=label, limit=per_page, offset=(page - 1) * per_page
+            )
+        ]
+        stored = aspect_names(s, [code]).get(code)
+    name_zh, name_en, dimension = _names(
+        code, stored.name if stored else None, stored.dimension if stored else None
+    )
     return ThemeComments(
         code,
         name_zh,
@@ -367,8 +285,8 @@ def theme_comments(
         days,
         label,
         {k: counts.get(k, 0) for k in LABELS},
-        len(chosen),
+        total,
         page,
-        max(1, -(-len(chosen) // per_page)),
-        chosen[(page - 1) * per_page : page * per_page],
+        max(1, -(-total // per_page)),
+        comments,
     )

@@ -1,0 +1,209 @@
+"""Aspect-mention repository: the indexed reads behind "what customers talk about".
+
+Counts come from the narrow ``aspect_mentions`` table (one row per aspect mentioned in an
+enriched text, written by the enrichment job) with GROUP BY on its (occurred_at, aspect,
+label) index, instead of reading every text's JSON in Python.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from manyi.storage.tables import (
+    AnswerEnrichmentRow,
+    AnswerRow,
+    AspectMentionRow,
+    FeedbackItemRow,
+)
+
+
+@dataclass(frozen=True)
+class AspectName:
+    """How the enrichment named an aspect (the first stored mention's name and dimension)."""
+
+    name: str
+    dimension: str | None
+
+
+@dataclass(frozen=True)
+class MentionText:
+    """One mention with the text it was found in."""
+
+    source: str  # "feedback" or "answer"
+    id: int
+    when: datetime
+    detail: str  # a feedback item's kind, an answer's question code
+    text: str | None  # the redacted text
+    sentiment_label: str | None  # the whole text's sentiment
+    label: str  # the aspect's sentiment
+    score: float | None
+    evidence: str | None
+
+
+def _window(since: datetime, until: datetime | None) -> ColumnElement[bool]:
+    condition = (AspectMentionRow.occurred_at >= since) & AspectMentionRow.counted
+    if until is not None:
+        condition &= AspectMentionRow.occurred_at < until
+    return condition
+
+
+def mention_counts(
+    session: Session, since: datetime, until: datetime | None = None
+) -> dict[str, Counter[str]]:
+    """aspect -> {label: mentions} in [since, until), duplicates of feedback left out."""
+    rows = session.execute(
+        select(AspectMentionRow.aspect, AspectMentionRow.label, func.count())
+        .where(_window(since, until))
+        .group_by(AspectMentionRow.aspect, AspectMentionRow.label)
+    ).all()
+    out: dict[str, Counter[str]] = {}
+    for aspect, label, n in rows:
+        out.setdefault(str(aspect), Counter())[str(label)] += int(n)
+    return out
+
+
+def aspect_names(session: Session, codes: list[str]) -> dict[str, AspectName]:
+    """The stored name and dimension of each aspect code (its earliest mention's)."""
+    if not codes:
+        return {}
+    first = (
+        select(func.min(AspectMentionRow.id))
+        .where(AspectMentionRow.aspect.in_(codes))
+        .group_by(AspectMentionRow.aspect)
+    )
+    rows = session.execute(
+        select(AspectMentionRow.aspect, AspectMentionRow.name, AspectMentionRow.dimension).where(
+            AspectMentionRow.id.in_(first)
+        )
+    ).all()
+    return {str(code): AspectName(str(name), dimension) for code, name, dimension in rows}
+
+
+def enriched_sentiment(session: Session, since: datetime) -> tuple[int, Counter[str]]:
+    """How many texts of the window are enriched, and their sentiment labels.
+
+    Feedback items count by ``occurred_at`` (duplicates left out), open answers by the
+    answer's ``submitted_at``.
+    """
+    feedback = (
+        select(FeedbackItemRow.sentiment_label.label("label"), func.count().label("n"))
+        .where(
+            FeedbackItemRow.occurred_at >= since,
+            ~FeedbackItemRow.is_duplicate,
+            FeedbackItemRow.enriched_at.is_not(None),
+        )
+        .group_by(FeedbackItemRow.sentiment_label)
+    )
+    answers = (
+        select(AnswerEnrichmentRow.sentiment_label.label("label"), func.count().label("n"))
+        .join(AnswerRow, AnswerRow.id == AnswerEnrichmentRow.answer_id)
+        .where(AnswerRow.submitted_at >= since)
+        .group_by(AnswerEnrichmentRow.sentiment_label)
+    )
+    total = 0
+    labels: Counter[str] = Counter()
+    for label, n in session.execute(union_all(feedback, answers)).all():
+        total += int(n)
+        if label is not None:
+            labels[str(label)] += int(n)
+    return total, labels
+
+
+def pending_feedback_count(session: Session, since: datetime) -> int:
+    """Feedback items of the window that the enrichment job has not analysed yet."""
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                FeedbackItemRow.occurred_at >= since,
+                ~FeedbackItemRow.is_duplicate,
+                FeedbackItemRow.enriched_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+def aspect_label_counts(session: Session, code: str, since: datetime) -> Counter[str]:
+    """{label: mentions} of one aspect since ``since``."""
+    rows = session.execute(
+        select(AspectMentionRow.label, func.count())
+        .where(_window(since, None), AspectMentionRow.aspect == code)
+        .group_by(AspectMentionRow.label)
+    ).all()
+    return Counter({str(label): int(n) for label, n in rows})
+
+
+def mention_texts(
+    session: Session,
+    code: str,
+    since: datetime,
+    *,
+    label: str | None,
+    limit: int,
+    offset: int,
+) -> list[MentionText]:
+    """The texts mentioning aspect ``code`` since ``since``, newest first, one page of them."""
+    condition = _window(since, None) & (AspectMentionRow.aspect == code)
+    if label is not None:
+        condition &= AspectMentionRow.label == label
+    m = AspectMentionRow
+    feedback = (
+        select(
+            literal("feedback").label("source"),
+            FeedbackItemRow.id.label("id"),
+            m.occurred_at.label("when"),
+            FeedbackItemRow.kind.label("detail"),
+            FeedbackItemRow.text.label("text"),
+            FeedbackItemRow.sentiment_label.label("sentiment"),
+            m.label.label("label"),
+            m.score.label("score"),
+            m.evidence.label("evidence"),
+        )
+        .join(FeedbackItemRow, FeedbackItemRow.id == m.feedback_id)
+        .where(condition)
+    )
+    answers = (
+        select(
+            literal("answer").label("source"),
+            AnswerRow.id.label("id"),
+            m.occurred_at.label("when"),
+            AnswerRow.question.label("detail"),
+            AnswerRow.text.label("text"),
+            AnswerEnrichmentRow.sentiment_label.label("sentiment"),
+            m.label.label("label"),
+            m.score.label("score"),
+            m.evidence.label("evidence"),
+        )
+        .join(AnswerRow, AnswerRow.id == m.answer_id)
+        .join(AnswerEnrichmentRow, AnswerEnrichmentRow.answer_id == AnswerRow.id)
+        .where(condition)
+    )
+    both = union_all(feedback, answers).subquery()
+    rows: list[Any] = list(
+        session.execute(
+            select(both)
+            .order_by(both.c.when.desc(), both.c.source.desc(), both.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    )
+    return [
+        MentionText(
+            str(r.source),
+            int(r.id),
+            r.when,
+            str(r.detail),
+            r.text,
+            r.sentiment,
+            str(r.label),
+            float(r.score) if r.score is not None else None,
+            r.evidence,
+        )
+        for r in rows
+    ]
