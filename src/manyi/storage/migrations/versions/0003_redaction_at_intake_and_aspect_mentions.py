@@ -230,11 +230,11 @@ def downgrade() -> None:
                                                 answers.c.value.is_(None))
                          .values(text=text))
 
-    with op.batch_alter_table('responses', schema=None) as batch_op:
-        batch_op.drop_column('raw_answers')
-
-    with op.batch_alter_table('feedback_items', schema=None) as batch_op:
-        batch_op.drop_column('raw_text')
+    # Not batch mode: on SQLite it copies the table and drops the old one, and with foreign
+    # keys on, dropping ``responses`` would cascade to every answer. SQLite >= 3.35 drops
+    # a plain column in place.
+    op.execute('ALTER TABLE responses DROP COLUMN raw_answers')
+    op.execute('ALTER TABLE feedback_items DROP COLUMN raw_text')
 
     with op.batch_alter_table('aspect_mentions', schema=None) as batch_op:
         batch_op.drop_index('ix_aspect_mentions_time_aspect')
