@@ -3,7 +3,9 @@ and what customers wrote about in the same window (:mod:`manyi.reporting.themes`
 
 Scores are aggregated in the database as a histogram (value → count) over the narrow
 answers table, then expanded and handed to ``manyi.stats`` so the page shows the same
-numbers, with the same confidence intervals, as every other report.
+numbers, with the same confidence intervals, as every other report. Responses with a
+quality flag (speeders, straight-liners, duplicates, gibberish) are left out of NPS and
+CSAT unless the user asks to include them, and the page says how many were left out.
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from manyi.domain.enums import QuestionKind, SurveyStatus
 from manyi.domain.survey import SurveyDefinition
 from manyi.reporting.themes import FeedbackThemes, feedback_themes
 from manyi.stats.metrics import CsatResult, NpsResult, csat, nps
+from manyi.storage.answers import response_counts, score_histogram
 from manyi.storage.database import Database
-from manyi.storage.tables import AnswerRow, ResponseRow, SurveyRow, SurveyVersionRow
+from manyi.storage.surveys import current_surveys
 from manyi.storage.types import utcnow
 
 
@@ -38,75 +39,69 @@ class SurveyOverview:
     csat_scale: tuple[int, int] | None
     asks_nps: bool
     asks_csat: bool
+    #: Responses of the window with a quality flag: left out of NPS and CSAT unless included.
+    flagged_window: int = 0
+    flagged_included: bool = False
 
 
-def _histogram(s: Session, survey_id: int, question: str, since: datetime) -> np.ndarray:
-    rows = s.execute(
-        select(AnswerRow.value, func.count())
-        .where(
-            AnswerRow.survey_id == survey_id, AnswerRow.question == question, AnswerRow.item == ""
-        )
-        .where(AnswerRow.submitted_at >= since, AnswerRow.value.is_not(None))
-        .group_by(AnswerRow.value)
-    ).all()
-    if not rows:
+def _scores(histogram: list[tuple[float, int]]) -> np.ndarray:
+    if not histogram:
         return np.empty(0)
-    values = np.array([float(v) for v, _ in rows if v is not None])
-    counts = np.array([int(c) for _, c in rows])
-    return np.repeat(values, counts)
+    values = np.array([v for v, _ in histogram])
+    return np.repeat(values, [n for _, n in histogram])
 
 
 def survey_overview(
-    db: Database, *, days: int = 30, now: datetime | None = None
+    db: Database,
+    *,
+    days: int = 30,
+    now: datetime | None = None,
+    include_flagged: bool = False,
 ) -> list[SurveyOverview]:
+    """Each survey with its response counts and the window's NPS and CSAT."""
     since = (now or utcnow()) - timedelta(days=days)
     out: list[SurveyOverview] = []
     with db.session() as s:
-        totals = dict(
-            s.execute(
-                select(ResponseRow.survey_id, func.count()).group_by(ResponseRow.survey_id)
-            ).all()
-        )
-        recent = dict(
-            s.execute(
-                select(ResponseRow.survey_id, func.count())
-                .where(ResponseRow.submitted_at >= since)
-                .group_by(ResponseRow.survey_id)
-            ).all()
-        )
-        for survey in s.scalars(select(SurveyRow).order_by(SurveyRow.id)):
-            version = s.scalar(
-                select(SurveyVersionRow.definition).where(
-                    SurveyVersionRow.survey_id == survey.id,
-                    SurveyVersionRow.version == survey.current_version,
-                )
-            )
-            definition = SurveyDefinition.model_validate(version)
+        totals = response_counts(s)
+        recent = response_counts(s, since)
+        flagged = response_counts(s, since, flagged_only=True)
+        for current in current_surveys(s):
+            definition = SurveyDefinition.model_validate(current.definition)
             nps_q = next((q for q in definition.questions if q.kind == QuestionKind.NPS), None)
             csat_q = next((q for q in definition.questions if q.kind == QuestionKind.CSAT), None)
             nps_result = csat_result = None
             if nps_q is not None:
-                scores = _histogram(s, survey.id, nps_q.code, since)
+                scores = _scores(
+                    score_histogram(
+                        s, current.id, nps_q.code, since, include_flagged=include_flagged
+                    )
+                )
                 nps_result = nps(scores) if scores.size else None
             scale = None
             if csat_q is not None and csat_q.scale is not None:
                 scale = (csat_q.scale.min, csat_q.scale.max)
-                scores = _histogram(s, survey.id, csat_q.code, since)
+                scores = _scores(
+                    score_histogram(
+                        s, current.id, csat_q.code, since, include_flagged=include_flagged
+                    )
+                )
                 csat_result = csat(scores, scale=scale) if scores.size >= 2 else None
             out.append(
                 SurveyOverview(
-                    survey.id,
-                    survey.code,
+                    current.id,
+                    current.survey.code,
                     definition.title.get("zh-CN"),
                     definition.title.get("en"),
-                    SurveyStatus(survey.status),
-                    int(totals.get(survey.id, 0)),
-                    int(recent.get(survey.id, 0)),
+                    SurveyStatus(current.status),
+                    totals.get(current.id, 0),
+                    recent.get(current.id, 0),
                     nps_result,
                     csat_result,
                     scale,
                     nps_q is not None,
                     csat_q is not None,
+                    flagged.get(current.id, 0),
+                    include_flagged,
                 )
             )
     return out
@@ -118,8 +113,14 @@ class HomePage:
     themes: FeedbackThemes
 
 
-def home_page(db: Database, *, days: int = 30, now: datetime | None = None) -> HomePage:
-    """Everything the home page shows, for the last ``days`` days."""
+def home_page(
+    db: Database, *, days: int = 30, now: datetime | None = None, include_flagged: bool = False
+) -> HomePage:
+    """Everything the home page shows, for the last ``days`` days.
+
+    ``include_flagged``: count responses with a quality flag in NPS and CSAT too.
+    """
     return HomePage(
-        survey_overview(db, days=days, now=now), feedback_themes(db, days=days, now=now)
+        survey_overview(db, days=days, now=now, include_flagged=include_flagged),
+        feedback_themes(db, days=days, now=now),
     )

@@ -1,13 +1,15 @@
-"""Answer repository: the bulk insert into the narrow ``answers`` table."""
+"""Answer repository: the bulk insert into the narrow ``answers`` table and the score
+histograms read from it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from manyi.storage.tables import AnswerRow
+from manyi.storage.tables import AnswerRow, ResponseRow
 
 ANSWERS = cast(Table, AnswerRow.__table__)
 ANSWER_COLUMNS = ("response_id", "survey_id", "question", "item", "value", "text", "submitted_at")
@@ -43,3 +45,55 @@ def insert_answer_rows(session: Session, cells: list[dict[str, Any]]) -> None:
         for c in cells
     ]
     connection.exec_driver_sql(sql, rows)
+
+
+def _flag_count(session: Session) -> Any:
+    length = (
+        func.jsonb_array_length
+        if session.get_bind().dialect.name == "postgresql"
+        else func.json_array_length
+    )
+    return length(ResponseRow.quality_flags)
+
+
+def score_histogram(
+    session: Session,
+    survey_id: int,
+    question: str,
+    since: datetime,
+    *,
+    include_flagged: bool = False,
+) -> list[tuple[float, int]]:
+    """(value, count) of a question's numeric answers since ``since``.
+
+    Responses with a quality flag (speeder, straight-liner, duplicate, …) are left out
+    unless ``include_flagged``.
+    """
+    query = (
+        select(AnswerRow.value, func.count())
+        .where(
+            AnswerRow.survey_id == survey_id,
+            AnswerRow.question == question,
+            AnswerRow.item == "",
+            AnswerRow.submitted_at >= since,
+            AnswerRow.value.is_not(None),
+        )
+        .group_by(AnswerRow.value)
+    )
+    if not include_flagged:
+        query = query.join(ResponseRow, ResponseRow.id == AnswerRow.response_id).where(
+            _flag_count(session) == 0
+        )
+    return [(float(v), int(n)) for v, n in session.execute(query).all() if v is not None]
+
+
+def response_counts(
+    session: Session, since: datetime | None = None, *, flagged_only: bool = False
+) -> dict[int, int]:
+    """survey id -> responses (since ``since``; only those with a quality flag if asked)."""
+    query = select(ResponseRow.survey_id, func.count()).group_by(ResponseRow.survey_id)
+    if since is not None:
+        query = query.where(ResponseRow.submitted_at >= since)
+    if flagged_only:
+        query = query.where(_flag_count(session) > 0)
+    return {int(sid): int(n) for sid, n in session.execute(query).all()}
