@@ -17,7 +17,7 @@ from huey.exceptions import TaskLockedException
 
 from manyi.config import Settings
 from manyi.enrichment.service import enrich_pending
-from manyi.storage.database import Database
+from manyi.runtime import Database
 
 log = logging.getLogger("manyi.jobs")
 ENRICH_LOCK = "manyi-enrich"
