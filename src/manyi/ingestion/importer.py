@@ -17,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
-
 from manyi.domain.survey import SurveyDefinition
 from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.cleaning import fingerprint
@@ -41,8 +39,7 @@ from manyi.ingestion.pipeline import (
 )
 from manyi.ingestion.responses import ResponseIn, load_context
 from manyi.storage.database import Database
-from manyi.storage.tables import ImportRow
-from manyi.storage.types import utcnow
+from manyi.storage.imports import finish_import_run, start_import_run, update_import_counts
 
 BATCH_SIZE = 2000
 Progress = Callable[[int, int], None]
@@ -143,22 +140,14 @@ def _start_import(
     db: Database, kind: str, table: TableFile, survey_id: int | None, sha: str
 ) -> int:
     with db.session() as s:
-        # An earlier run of the same file that never finished was interrupted (e.g. kill -9).
-        s.execute(
-            update(ImportRow)
-            .where(ImportRow.file_sha256 == sha, ImportRow.status == "running")
-            .values(status="interrupted", finished_at=utcnow())
-        )
-        row = ImportRow(
+        return start_import_run(
+            s,
             kind=kind,
             survey_id=survey_id,
             file_name=table.path.name,
             file_sha256=sha,
             total_rows=table.total,
         )
-        s.add(row)
-        s.flush()
-        return row.id
 
 
 def _finish(
@@ -166,13 +155,14 @@ def _finish(
 ) -> Path | None:
     path = errors.close()
     with db.session() as s:
-        row = s.get(ImportRow, import_id)
-        if row is None:  # deleted while the import ran: nothing left to finish
-            return path
-        row.status = "finished"
-        row.imported_rows, row.duplicate_rows, row.error_rows = imported, duplicates, errors.count
-        row.error_file = str(path) if path else None
-        row.finished_at = utcnow()
+        finish_import_run(
+            s,
+            import_id,
+            imported=imported,
+            duplicates=duplicates,
+            errors=errors.count,
+            error_file=str(path) if path else None,
+        )
     return path
 
 
@@ -243,10 +233,8 @@ def _count(
     imported += result.created
     duplicates += result.already_stored
     with db.session() as s:
-        s.execute(
-            update(ImportRow)
-            .where(ImportRow.id == import_id)
-            .values(imported_rows=imported, duplicate_rows=duplicates, error_rows=errors.count)
+        update_import_counts(
+            s, import_id, imported=imported, duplicates=duplicates, errors=errors.count
         )
     return imported, duplicates
 
