@@ -53,10 +53,15 @@ def _registry(specs: tuple[QuestionKindSpec, ...]) -> Mapping[QuestionKind, Ques
 
 #: Every registered question kind and its spec, in the order of ``_SPECS``.
 KINDS: Mapping[QuestionKind, QuestionKindSpec] = _registry(_SPECS)
+# The lookup every answer cell makes, kept to one dict access (an import checks millions).
+_BY_VALUE: dict[str, QuestionKindSpec] = {kind.value: spec for kind, spec in KINDS.items()}
 
 
 def kind_spec(kind: QuestionKind | str) -> QuestionKindSpec:
     """The spec of a question kind (given as the enum or its string value)."""
+    spec = _BY_VALUE.get(kind)  # a StrEnum member hashes as its value: one lookup for both
+    if spec is not None:
+        return spec
     try:
         member = QuestionKind(kind)
     except ValueError:
