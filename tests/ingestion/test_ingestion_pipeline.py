@@ -185,3 +185,19 @@ def test_file_import_redacts_and_enqueues_through_the_pipeline(
     with db.session() as s:
         texts = sorted(s.scalars(select(FeedbackItemRow.text)).all())
     assert texts == ["服务很好", "请打[手机号]联系我"]
+
+
+def test_a_key_repeated_within_a_batch_is_stored_once(db: Database) -> None:
+    make_reference_data(db)
+    survey = make_survey(db)
+    items = [ResponseIn(answers=good_answers(), external_key="same") for _ in range(2)]
+    result = record(db, ResponseBatch(survey.id, items), IntakeOptions(all_or_nothing=False))
+    assert [(s.index, s.created) for s in result.stored] == [(0, True), (1, False)]
+    assert result.stored[0].id == result.stored[1].id
+    with db.session() as s:
+        cells = s.scalars(
+            select(AnswerRow.id).where(
+                AnswerRow.response_id == result.stored[0].id, AnswerRow.question == "nps"
+            )
+        ).all()
+    assert len(cells) == 1

@@ -286,7 +286,8 @@ def _store_responses(
     remaining = prepared
     for column, conflict in groups:
         group = [(i, p) for i, p in remaining if column is None or p.values.get(column)]
-        remaining = [(i, p) for i, p in remaining if (i, p) not in group]
+        taken = {i for i, _ in group}
+        remaining = [(i, p) for i, p in remaining if i not in taken]
         if not group:
             continue
         new_ids = _insert_group(s, group, column, conflict)
@@ -317,11 +318,14 @@ def _insert_group(
         return {i: insert_responses(s, [p.values], conflict=None)[0][0] for i, p in group}
     inserted = insert_responses(s, [p.values for _, p in group], conflict=conflict)
     by_key = {(external, key): rid for rid, external, key in inserted}
-    return {
-        i: by_key[(p.values["external_key"], p.values["idempotency_key"])]
-        for i, p in group
-        if (p.values["external_key"], p.values["idempotency_key"]) in by_key
-    }
+    out: dict[int, int] = {}
+    for i, p in group:
+        # pop: a key repeated within the batch was inserted once, for its first row;
+        # the later rows are "already stored"
+        rid = by_key.pop((p.values["external_key"], p.values["idempotency_key"]), None)
+        if rid is not None:
+            out[i] = rid
+    return out
 
 
 def _already_stored(
