@@ -23,7 +23,8 @@ STATISTICS = (
     "entropy_weights", "fuzzy_evaluation", "csi", "pls_path_model", "kano", "correlations",
     "standardized_betas", "relative_weights", "shapley_r2", "ipa", "compare_groups",
     "control_chart", "effect_of_change", "value_curve", "parallel_analysis", "ahp_hierarchy",
-    "membership_matrix", "change_points",
+    "membership_matrix", "change_points", "cohen_kappa", "krippendorff_alpha", "holm",
+    "benjamini_hochberg", "adjust_p_values",
 )  # fmt: skip
 
 # Numpydoc's order of the sections we require (others may sit in between).

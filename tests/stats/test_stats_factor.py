@@ -254,3 +254,18 @@ def test_bad_input_messages(mtcars: pd.DataFrame) -> None:
         kmo(mtcars.assign(k=1.0))
     with pytest.raises(InvalidInput, match="not numeric"):
         kmo(mtcars.assign(name="x"))
+
+
+def test_oblimin_is_statsmodels_rotate_factors(satisfaction: pd.DataFrame) -> None:
+    # Reference: statsmodels 0.15 factor_rotation.rotate_factors(A, "oblimin", 0, "oblique"),
+    # the Bernaards-Jennrich GPA that oblimin now calls (docs/decisions/0001-factor-rotation.md).
+    from statsmodels.multivariate.factor_rotation import rotate_factors
+
+    unrotated = efa(satisfaction, n_factors=3, rotation=None).loadings.to_numpy()
+    lam, t = rotate_factors(unrotated, "oblimin", 0, "oblique", max_tries=1001)
+    got = oblimin(unrotated)
+    np.testing.assert_allclose(got.loadings, lam, atol=1e-12)
+    np.testing.assert_allclose(got.phi, t.T @ t, atol=1e-12)
+    assert got.converged
+    # One update is not enough to meet the tolerance: reported, not hidden.
+    assert not oblimin(unrotated, max_iter=0).converged

@@ -195,3 +195,38 @@ def test_ten_megabytes() -> None:
     big = "服务很好，请回电。" * 380_000 + "13812345678"
     assert len(big.encode("utf-8")) > 10_000_000
     assert redact(big).endswith("请回电。[手机号]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"\A[0-9]{1,25}\Z"))
+def test_luhn_equals_python_stdnum(number: str) -> None:
+    # Reference: python-stdnum 2.x stdnum.luhn, which luhn_valid now calls.
+    from stdnum import luhn
+
+    assert luhn_valid(number) == luhn.is_valid(number)
+    spaced = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    assert luhn_valid(spaced) == luhn.is_valid(number)
+
+
+@settings(max_examples=200, deadline=None)
+@given(AREAS, DATES, st.integers(0, 999), st.sampled_from("0123456789X"))
+def test_id_check_character_equals_python_stdnum(
+    area: str, born: dt.date, seq: int, check: str
+) -> None:
+    # Reference: python-stdnum 2.x stdnum.cn.ric.calc_check_digit (ISO 7064 MOD 11-2).
+    # Not ric.is_valid: it also wants the county to exist in the birth year, and rejects
+    # e.g. Shenzhen Nanshan 440305 (created 1990) for someone born in 1980, although the
+    # address code is where the number was assigned, which can be years after birth.
+    from stdnum.cn import ric
+
+    number = make_id(area, born, seq)[:-1] + check
+    assert is_valid_cn_id(number) == (ric.calc_check_digit(number) == check)
+
+
+def test_digits_that_int_cannot_read_are_not_numbers() -> None:
+    # "²" is a Unicode digit (str.isdigit) but not a decimal one: it used to crash the
+    # check with int()'s ValueError instead of answering False.
+    assert luhn_valid("411111111111111²") is False
+    assert is_valid_cn_id("11010519491231002²") is False
+    assert is_valid_cn_id("1101051949123100²X") is False
+    assert luhn_valid("４１１１ １１１１ １１１１ １１１１")  # full-width digits still read

@@ -113,6 +113,14 @@ def test_benjamini_hochberg_matches_statsmodels() -> None:
     assert benjamini_hochberg([]).size == 0
 
 
+def test_benjamini_hochberg_keeps_a_missing_p_value_missing() -> None:
+    # A NaN (a test that could not be run) used to turn every q-value into NaN. Now, as
+    # R's p.adjust: it stays NaN and the others are adjusted over the m = 2 real tests
+    # (statsmodels multipletests([0.01, 0.03], method="fdr_bh") = [0.02, 0.03]).
+    q = benjamini_hochberg([0.01, float("nan"), 0.03])
+    np.testing.assert_allclose(q, [0.02, np.nan, 0.03], rtol=1e-12)
+
+
 def test_emerging_topics_statistics_match_statsmodels() -> None:
     now = ["退款太慢"] * 30 + ["服务很好"] * 60 + ["物流一般"] * 10
     before = ["退款太慢"] * 5 + ["服务很好"] * 85 + ["物流一般"] * 10

@@ -9,6 +9,7 @@ checked against a published source (see docs/metrics.md).
 40.0
 """
 
+from manyi.stats.agreement import KappaResult, KrippendorffResult, cohen_kappa, krippendorff_alpha
 from manyi.stats.ahp import AhpHierarchyResult, AhpResult, ahp, ahp_hierarchy, pairwise_matrix
 from manyi.stats.change_effect import ChangeEffect, DifferenceInDifferences, effect_of_change
 from manyi.stats.comparisons import GroupComparison, compare_groups
@@ -52,6 +53,7 @@ from manyi.stats.metrics import (
     two_proportion_z,
     wilson_interval,
 )
+from manyi.stats.multiple_testing import adjust_p_values, benjamini_hochberg, holm
 from manyi.stats.pls import PLSBootstrap, PLSResult, pls_path_model
 from manyi.stats.reliability import (
     AlphaResult,
@@ -88,7 +90,9 @@ __all__ = [
     "ImportanceResult",
     "IpaResult",
     "KanoResult",
+    "KappaResult",
     "KmoResult",
+    "KrippendorffResult",
     "NpsResult",
     "PLSBootstrap",
     "PLSResult",
@@ -96,13 +100,16 @@ __all__ = [
     "PathModelSpec",
     "ServqualResult",
     "ValueCurveResult",
+    "adjust_p_values",
     "ahp",
     "ahp_hierarchy",
     "average_variance_extracted",
     "bartlett_sphericity",
+    "benjamini_hochberg",
     "blocks_from_prefixes",
     "ces",
     "change_points",
+    "cohen_kappa",
     "compare_groups",
     "composite_reliability",
     "control_chart",
@@ -115,6 +122,7 @@ __all__ = [
     "effect_of_change",
     "entropy_weights",
     "fuzzy_evaluation",
+    "holm",
     "index_scores",
     "ipa",
     "ipa_from_data",
@@ -122,6 +130,7 @@ __all__ = [
     "kano",
     "kano_category",
     "kmo",
+    "krippendorff_alpha",
     "membership_matrix",
     "nps",
     "pairwise_matrix",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from manyi.errors import InvalidInput
 
@@ -222,6 +223,7 @@ def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tup
     .. math:: \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n}
 
     ``successes`` and ``n`` may be fractional (weighted counts with a Kish effective n).
+    Computed by statsmodels ``proportion_confint(method="wilson")``.
 
     References
     ----------
@@ -238,12 +240,9 @@ def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tup
         raise InvalidInput("a proportion needs at least one answer")
     if not 0 <= successes <= n:
         raise InvalidInput(f"successes ({successes}) must lie between 0 and n ({n})")
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    p = successes / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
+    low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
+    # Rounding can put a bound a hair outside [0, 1] when the share is 0 or 1.
+    return max(0.0, float(low)), min(1.0, float(high))
 
 
 def two_proportion_z(
@@ -252,7 +251,7 @@ def two_proportion_z(
     """Pooled two-sample z test that two proportions are equal: ``(z, two-sided p)``.
 
     ``z = (p_a − p_b) / sqrt(p̄(1 − p̄)(1/n_a + 1/n_b))`` with the pooled proportion ``p̄``;
-    the same test as statsmodels ``proportions_ztest``. NaN for both when ``p̄`` is 0 or 1
+    computed by statsmodels ``proportions_ztest``. NaN for both when ``p̄`` is 0 or 1
     (no variation, nothing to test).
 
     Examples
@@ -267,9 +266,8 @@ def two_proportion_z(
     pooled = (successes_a + successes_b) / (n_a + n_b)
     if pooled in (0.0, 1.0):
         return float("nan"), float("nan")
-    se = np.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
-    z = (successes_a / n_a - successes_b / n_b) / se
-    return float(z), float(2 * stats.norm.sf(abs(z)))
+    z, p = proportions_ztest([successes_a, successes_b], [n_a, n_b])
+    return float(z), float(p)
 
 
 def nps(

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from manyi.errors import InvalidInput
+from manyi.stats.multiple_testing import holm
 from manyi.stats.validation import numeric_frame, require_columns, require_rows
 
 
@@ -49,17 +50,6 @@ class ValueCurveResult:
     means: pd.DataFrame
     counts: pd.DataFrame
     gaps: pd.DataFrame
-
-
-def _holm(p: np.ndarray) -> np.ndarray:
-    order = np.argsort(p)
-    m = len(p)
-    adjusted = np.empty(m)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        adjusted[i] = running
-    return adjusted
 
 
 def value_curve(
@@ -183,9 +173,7 @@ def value_curve(
     gaps = pd.DataFrame(rows)
     p_values = gaps["p"].to_numpy(dtype=float)
     tested = ~np.isnan(p_values)
-    p_holm = np.full(len(gaps), np.nan)
-    if tested.any():
-        p_holm[tested] = _holm(p_values[tested])
+    p_holm = holm(p_values)  # NaN (a gap that could not be tested) stays NaN
     gaps["p_holm"] = p_holm
     gaps["significant"] = np.where(tested, p_holm < alpha, False)
     return ValueCurveResult(means=means, counts=counts, gaps=gaps)

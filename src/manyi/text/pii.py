@@ -45,6 +45,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from stdnum import luhn
+from stdnum.cn import ric
+
 from manyi.errors import InvalidInput
 
 __all__ = [
@@ -138,13 +141,12 @@ _PROVINCES = frozenset(
     {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46}
     | {50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
 )
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 
 
 def _digits(s: str) -> str:
-    # int() reads full-width and other Unicode digits; keep X for the ID check character.
-    return "".join(str(int(c)) if c.isdigit() else c.upper() for c in s if c.isalnum())
+    # int() reads full-width and other Unicode decimal digits; keep X for the ID check
+    # character. isdecimal, not isdigit: int() cannot read a superscript "²".
+    return "".join(str(int(c)) if c.isdecimal() else c.upper() for c in s if c.isalnum())
 
 
 def is_valid_cn_id(number: str, today: dt.date | None = None) -> bool:
@@ -153,7 +155,10 @@ def is_valid_cn_id(number: str, today: dt.date | None = None) -> bool:
     The check character is ``"10X98765432"[sum(d_i * w_i) mod 11]`` with weights
     ``w = 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2`` (ISO 7064 MOD 11-2); the province code
     must exist and the birth date (characters 7–14) must be a real date between
-    1900-01-01 and ``today``.
+    1900-01-01 and ``today``. The check character is computed by python-stdnum
+    (``stdnum.cn.ric.calc_check_digit``); the province and date rules are ours, because
+    stdnum's own ``validate`` also demands a county code from its table and accepts any
+    birth date.
 
     Parameters
     ----------
@@ -176,7 +181,8 @@ def is_valid_cn_id(number: str, today: dt.date | None = None) -> bool:
     (True, False)
     """
     s = _digits(number)
-    if len(s) != 18 or not s[:17].isdigit() or s[17] not in "0123456789X":
+    body = s[:17]
+    if len(s) != 18 or not (body.isascii() and body.isdigit()) or s[17] not in "0123456789X":
         return False
     if int(s[:2]) not in _PROVINCES:
         return False
@@ -186,15 +192,15 @@ def is_valid_cn_id(number: str, today: dt.date | None = None) -> bool:
         return False
     if not dt.date(1900, 1, 1) <= born <= (today or dt.date.today()):
         return False
-    total = sum(int(d) * w for d, w in zip(s[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == s[17]
+    return bool(ric.calc_check_digit(s) == s[17])
 
 
 def luhn_valid(number: str) -> bool:
     """Luhn (mod 10) check of a card number, separators ignored.
 
     Double every second digit from the right, subtract 9 from results above 9; the sum
-    of all digits must be divisible by 10.
+    of all digits must be divisible by 10. Computed by python-stdnum (``stdnum.luhn``)
+    after full-width digits are read and separators dropped.
 
     References
     ----------
@@ -205,16 +211,8 @@ def luhn_valid(number: str) -> bool:
     >>> luhn_valid("4111 1111 1111 1111"), luhn_valid("4111 1111 1111 1112")
     (True, False)
     """
-    s = _digits(number)
-    if not s or not s.isdigit():
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(s)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    # Anything but digits left after _digits (a letter) fails stdnum's check.
+    return bool(luhn.is_valid(_digits(number)))
 
 
 def _candidates(text: str, kind: str) -> Iterable[re.Match[str]]:

@@ -19,9 +19,15 @@ tends to prefer fewer, broader topics; pass ``n_topics`` when you need a fixed g
 
 :func:`emerging_topics` compares the share of comments that mention each phrase in the
 current period with a baseline period: a one-sided two-proportion z-test (pooled
-variance) per phrase, Benjamini–Hochberg correction over all phrases tested, and lift
-``((a + 0.5) / (n1 + 1)) / ((b + 0.5) / (n2 + 1))`` (smoothed so a new phrase gets a
-finite lift).
+variance) per phrase, Benjamini–Hochberg correction over all phrases tested (statsmodels
+``multipletests``), and lift ``((a + 0.5) / (n1 + 1)) / ((b + 0.5) / (n2 + 1))``
+(smoothed so a new phrase gets a finite lift).
+
+``benjamini_hochberg`` moved to :mod:`manyi.stats.multiple_testing` (issue #9) and stays
+importable from here; that re-export is the one import of ``manyi.stats`` that the
+import-linter layers contract allows ``manyi.text.topics`` (``ignore_imports``), and
+:func:`emerging_topics` does not use it, so the text library's own work does not depend
+on ``manyi.stats``.
 """
 
 from __future__ import annotations
@@ -35,8 +41,10 @@ import pandas as pd
 from scipy import sparse, stats
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
+from statsmodels.stats.multitest import multipletests
 
 from manyi.errors import InvalidInput
+from manyi.stats.multiple_testing import benjamini_hochberg
 from manyi.text.inputs import corpus_texts
 from manyi.text.keywords import candidate_phrases
 
@@ -321,32 +329,6 @@ def _build_model(
     return TopicModel(tuple(topics), assignments, k, mean_coherence, err)
 
 
-def benjamini_hochberg(p_values: np.ndarray | list[float]) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (q-values) controlling the false discovery rate.
-
-    ``q_(i) = min_{j >= i} (m / j) p_(j)`` over the p-values sorted ascending, capped at 1.
-
-    References
-    ----------
-    Benjamini Y., Hochberg Y. (1995), Controlling the false discovery rate, JRSS B 57(1).
-
-    Examples
-    --------
-    >>> benjamini_hochberg([0.01, 0.04, 0.03]).round(3).tolist()
-    [0.03, 0.04, 0.04]
-    """
-    p = np.asarray(p_values, dtype=float)
-    m = p.size
-    if m == 0:
-        return p
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * m / np.arange(1, m + 1)
-    q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty(m)
-    q[order] = np.minimum(q_sorted, 1.0)
-    return q
-
-
 def emerging_topics(
     current_texts: Iterable[str] | pd.Series,
     baseline_texts: Iterable[str] | pd.Series,
@@ -435,7 +417,7 @@ def emerging_topics(
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, diff / se, 0.0)
     p_value = stats.norm.sf(z)
-    q_value = benjamini_hochberg(p_value)
+    q_value = multipletests(p_value, method="fdr_bh")[1]  # Benjamini–Hochberg
     lift = ((a + 0.5) / (n1 + 1)) / ((b + 0.5) / (n2 + 1))
     table = pd.DataFrame(
         {
