@@ -107,3 +107,35 @@ def test_login_and_home_in_chromium(server: str, tmp_path: Path) -> None:
         assert rows.count() == 1 and "送货太慢" in rows.first.locator("mark").inner_text()
         page.screenshot(path=str(tmp_path / "theme.png"), full_page=True)
         browser.close()
+
+
+def test_api_docs_render_offline_in_chromium(server: str) -> None:
+    # Nothing the docs pages ask for may go to another host: Swagger UI and ReDoc come from
+    # the installed package, not a CDN (issue #9: /docs was blank offline), and the page's
+    # Content-Security-Policy stops ReDoc's hard-coded logo URL. Requests that reach the
+    # network layer pass through the route below; CSP-blocked ones never do.
+    _require_browser()
+    from playwright.sync_api import Route, sync_playwright
+
+    elsewhere: list[str] = []
+
+    def only_this_server(route: Route) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", only_this_server)
+        page.goto(f"{server}/docs")
+        page.locator(".opblock-summary-path", has_text="/api/v1/surveys").first.wait_for(
+            timeout=15000
+        )
+        assert page.locator(".opblock").count() >= 8
+        page.goto(f"{server}/redoc")
+        page.locator("h2", has_text="Submit a response").first.wait_for(timeout=15000)
+        browser.close()
+    assert elsewhere == []

@@ -20,6 +20,20 @@ from fastapi.staticfiles import StaticFiles
 ASSETS = "/docs/assets"
 OAUTH2_REDIRECT = "/docs/oauth2-redirect"
 
+#: The docs pages may load only from this host. ReDoc's bundle shows a logo it fetches
+#: from cdn.redoc.ly (hidden when that fails); this policy stops the browser asking for it.
+#: Inline scripts and styles are how FastAPI's docs pages start Swagger UI and ReDoc;
+#: ReDoc's search runs in a worker made from a blob.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
+)
+
+
+def _same_host_only(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return page
+
 
 def install_api_docs(app: FastAPI) -> None:
     """Serve ``/docs`` and ``/redoc``; build the app with ``docs_url=None, redoc_url=None``."""
@@ -30,7 +44,7 @@ def install_api_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
+        html = get_swagger_ui_html(
             openapi_url=openapi_url,
             title=f"{app.title} · API",
             swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
@@ -40,17 +54,19 @@ def install_api_docs(app: FastAPI) -> None:
             # Swagger UI would otherwise ask validator.swagger.io for a badge image.
             swagger_ui_parameters={"validatorUrl": None},
         )
+        return _same_host_only(html)
 
     @app.get(OAUTH2_REDIRECT, include_in_schema=False)
     def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        return _same_host_only(get_swagger_ui_oauth2_redirect_html())
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
+        html = get_redoc_html(
             openapi_url=openapi_url,
             title=f"{app.title} · API",
             redoc_js_url=f"{ASSETS}/redoc.standalone.js",
             redoc_favicon_url=f"{ASSETS}/favicon.png",
             with_google_fonts=False,
         )
+        return _same_host_only(html)
