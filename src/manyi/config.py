@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
+from platformdirs import user_data_dir
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -18,8 +19,15 @@ DEFAULT_SECRET = "change-me-in-production"
 
 
 def default_data_dir() -> Path:
-    """Where the embedded SQLite database and job queue live unless told otherwise."""
-    return Path.cwd() / "var"
+    """Where the embedded SQLite database and job queue live unless told otherwise.
+
+    The per-user data folder (``~/.local/share/manyi`` on Linux, ``$XDG_DATA_HOME/manyi``
+    when that is set, ``~/Library/Application Support/manyi`` on macOS,
+    ``%LOCALAPPDATA%\\manyi`` on Windows), so that every command finds the same database
+    whichever folder it is run from (a folder relative to the current one gave each folder
+    its own empty database).
+    """
+    return Path(user_data_dir("manyi", appauthor=False))
 
 
 class Settings(BaseSettings):
@@ -33,7 +41,10 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(
         default_factory=default_data_dir,
-        description="Folder for the SQLite database, the embedded job queue and import error files.",
+        description=(
+            "Folder for the SQLite database, the embedded job queue and import error files. "
+            "Default: the per-user data folder (Linux: ~/.local/share/manyi)."
+        ),
     )
     database_url: str | None = Field(
         default=None,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -119,3 +120,39 @@ def test_hostile_text_in_an_error_is_printed_not_interpreted(env: Path) -> None:
     )
     assert result.exit_code == 1
     assert "the mapping sends column '[/]' to '[bold]nowhere'" in result.output
+
+
+def _error_rows(summary_line: str) -> list[dict[str, str]]:
+    summary = json.loads(summary_line)
+    with Path(summary["error_file"]).open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_a_row_with_cells_past_the_header_is_rejected_by_line(env: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    (env / "s.json").write_text(json.dumps(survey_definition()), encoding="utf-8")
+    runner.invoke(app, ["survey", "create", str(env / "s.json"), "--code", "svc"])
+    # line 3 has an unquoted comma in its last answer: its surplus cell used to vanish
+    (env / "r.csv").write_text("id,nps,csat\n1,9,5\n2,7,4,slow, but fine\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(env / "r.csv"), "--survey", "svc"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (summary["imported"], summary["errors"]) == (1, 1)
+    [rejected] = _error_rows(result.stdout.strip().splitlines()[-1])
+    assert rejected["line"] == "3"
+    assert rejected["reason"].startswith("5 cells but the header has 3 columns")
+    assert "__extra__" not in result.output and "__error__" not in result.output
+
+
+def test_feedback_import_never_lists_an_internal_key_as_a_column(env: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    (env / "f.csv").write_text(
+        "内容,类型,备用\n送货太慢了,complaint,x\n师傅很专业,praise,y,extra\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["import", str(env / "f.csv"), "--feedback"])
+    assert result.exit_code == 0, result.output
+    [rejected] = _error_rows(result.stdout.strip().splitlines()[-1])
+    assert rejected["line"] == "3"
+    assert "4 cells but the header has 3 columns (past the last: 'extra')" in rejected["reason"]
+    assert "columns not used: 备用\n" in result.output
+    assert "__extra__" not in result.output and "__error__" not in result.output

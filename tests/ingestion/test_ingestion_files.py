@@ -85,7 +85,7 @@ def test_a_row_with_more_cells_than_the_header_is_rejected_with_its_line(tmp_pat
     assert [r.line for r in rows] == [2, 3, 4]
     assert ERROR_KEY not in rows[0].values and ERROR_KEY not in rows[2].values
     assert rows[1].values[ERROR_KEY] == (
-        "3 cells but the header has 2 columns: '等了三天' belong to no column; "
+        "3 cells but the header has 2 columns (past the last: '等了三天'); "
         "put a cell that holds a comma in double quotes"
     )
     assert all(set(r.values) <= {"id", "comment", ERROR_KEY} for r in rows), "no other key"

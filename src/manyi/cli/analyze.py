@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from manyi.cli.common import console, fail
-from manyi.errors import ManyiError
+from manyi.cli.errors import CommandLineError, console, reports_errors
 
 LANGS = ("zh-CN", "en")
 
 
+@reports_errors
 def analyze_command(
     file: Annotated[
         Path | None,
@@ -53,28 +54,20 @@ def analyze_command(
     )
 
     if lang not in LANGS:
-        console.print(f"[red]error:[/red] --lang must be one of {', '.join(LANGS)}, not {lang!r}")
-        raise typer.Exit(2)
+        raise CommandLineError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
     if example:
         if file is not None or spec is not None:
-            console.print(
-                "[red]error:[/red] --example uses the bundled file and spec; give neither"
-            )
-            raise typer.Exit(2)
+            raise CommandLineError("--example uses the bundled file and spec; give neither")
         file, spec = EXAMPLE_DATA, EXAMPLE_SPEC
     elif file is None or spec is None:
-        console.print("[red]error:[/red] give FILE and --spec SPEC.yaml (or --example)")
-        raise typer.Exit(2)
-    try:
-        with console.status(f"analysing {file.name}"):
-            analysis_spec = load_spec(spec)
-            frame = read_frame(file)
-            report = analyze(frame, analysis_spec)
-            if json_out is not None:
-                json_out.write_text(report_to_json(report), encoding="utf-8")
-            out.write_text(render_html(report, lang), encoding="utf-8")
-    except ManyiError as exc:
-        raise fail(exc) from None
+        raise CommandLineError("give FILE and --spec SPEC.yaml (or --example)")
+    with console.status(f"analysing {escape(file.name)}"):
+        analysis_spec = load_spec(spec)
+        frame = read_frame(file)
+        report = analyze(frame, analysis_spec)
+        if json_out is not None:
+            json_out.write_text(report_to_json(report), encoding="utf-8")
+        out.write_text(render_html(report, lang), encoding="utf-8")
     statuses = {key: section.status for key, section in report.sections.items()}
     for key, section in report.sections.items():
         if section.status == "not requested":
@@ -86,7 +79,8 @@ def analyze_command(
                 console.print(f"    {part.key}: {part.reason}", markup=False, highlight=False)
     console.print(
         f"{report.n_used} of {report.n_rows} rows analysed in {report.elapsed_s:.1f} s; "
-        f"report: {out}" + (f"; JSON: {json_out}" if json_out else "")
+        f"report: {out}" + (f"; JSON: {json_out}" if json_out else ""),
+        markup=False,
     )
     typer.echo(
         json.dumps(

@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from manyi.cli.analyze import analyze_command
-from manyi.cli.common import console, fail, load_settings, open_database
+from manyi.cli.common import console, load_settings, open_database, open_migrated_database
+from manyi.cli.errors import CommandLineError, reports_errors
 from manyi.cli.organisation import channel_app, department_app, org_app, touchpoint_app
 from manyi.cli.text import text_command
-from manyi.errors import ManyiError
+from manyi.errors import InvalidInput
+from manyi.ingestion.files import ERROR_KEY
 
 app = typer.Typer(
     help="manyi 满意: customer-satisfaction and service-quality feedback system.",
@@ -37,20 +40,17 @@ app.command("text")(text_command)
 
 
 @db_app.command("upgrade")
+@reports_errors
 def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
     """Create or migrate the database schema to the newest version."""
-    from manyi.storage.migrate import current_revision, upgrade
+    from manyi.runtime import current_revision
 
-    settings = load_settings()
-    db = open_database(settings)
-    try:
-        upgrade(db, revision)
-    except ManyiError as exc:
-        raise fail(exc) from None
-    console.print(f"database {db.url.split('@')[-1]} at revision {current_revision(db)}")
+    db = open_migrated_database(load_settings(), revision)
+    console.print(f"database at revision {current_revision(db)}", highlight=False)
 
 
 @user_app.command("create")
+@reports_errors
 def user_create(
     email: str,
     role: Annotated[str, typer.Option(help="admin, manager, analyst, agent or viewer")],
@@ -64,32 +64,27 @@ def user_create(
     from manyi.accounts.service import create_user
 
     if not password_stdin:
-        console.print("[red]error:[/red] give the password on standard input with --password-stdin")
-        raise typer.Exit(2)
+        raise CommandLineError("give the password on standard input with --password-stdin")
     password = sys.stdin.readline().rstrip("\r\n")
-    try:
-        user = create_user(
-            open_database(load_settings()), email, password, role, name=name, department=department
-        )
-    except ManyiError as exc:
-        raise fail(exc) from None
+    user = create_user(
+        open_database(load_settings()), email, password, role, name=name, department=department
+    )
     typer.echo(user.id)
 
 
 @token_app.command("create")
+@reports_errors
 def token_create(
     email: str, name: Annotated[str, typer.Option(help="what the token is for")] = ""
 ) -> None:
     """Issue an API token for a user; it is printed once and stored only hashed."""
     from manyi.accounts.service import create_token
 
-    try:
-        typer.echo(create_token(open_database(load_settings()), email, name))
-    except ManyiError as exc:
-        raise fail(exc) from None
+    typer.echo(create_token(open_database(load_settings()), email, name))
 
 
 @survey_app.command("create")
+@reports_errors
 def survey_create(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="survey definition (JSON)")
@@ -102,13 +97,9 @@ def survey_create(
 
     try:
         definition = json.loads(file.read_text(encoding="utf-8-sig"))
-    except (ValueError, OSError) as exc:
-        console.print(f"[red]error:[/red] {file.name} is not valid JSON: {exc}")
-        raise typer.Exit(1) from None
-    try:
-        survey = create_survey(open_database(load_settings()), definition, code=code, status=status)
-    except ManyiError as exc:
-        raise fail(exc) from None
+    except ValueError as exc:  # also a file that is not UTF-8
+        raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
+    survey = create_survey(open_database(load_settings()), definition, code=code, status=status)
     typer.echo(survey.id)
 
 
@@ -123,6 +114,7 @@ def _progress() -> Progress:
 
 
 @app.command("import")
+@reports_errors
 def import_file(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="CSV, XLSX or JSON Lines")
@@ -143,41 +135,38 @@ def import_file(
     from manyi.surveys.service import find_survey_id
 
     if feedback == (survey is not None):
-        console.print("[red]error:[/red] give either --survey ID or --feedback")
-        raise typer.Exit(2)
+        raise CommandLineError("give either --survey ID or --feedback")
     settings = load_settings()
     db = open_database(settings)
     error_dir = settings.data_dir / "import-errors"
-    try:
-        with _progress() as bar:
-            task = bar.add_task(f"importing {file.name}", total=None)
+    with _progress() as bar:
+        task = bar.add_task(f"importing {escape(file.name)}", total=None)
 
-            def report(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
-            if feedback:
-                result = import_feedback(db, file, error_dir=error_dir, progress=report)
-            else:
-                assert survey is not None
-                result = import_responses(
-                    db,
-                    file,
-                    find_survey_id(db, survey),
-                    mapping_file=mapping,
-                    error_dir=error_dir,
-                    progress=report,
-                    speeder_fraction=settings.speeder_fraction,
-                )
-    except ManyiError as exc:
-        raise fail(exc) from None
+        if survey is None:
+            result = import_feedback(db, file, error_dir=error_dir, progress=report)
+        else:
+            result = import_responses(
+                db,
+                file,
+                find_survey_id(db, survey),
+                mapping_file=mapping,
+                error_dir=error_dir,
+                progress=report,
+                speeder_fraction=settings.speeder_fraction,
+            )
     console.print(
         f"{result.imported} imported, {result.duplicates} already stored, {result.errors} rejected "
         f"(of {result.total_rows} rows; import {result.import_id})"
     )
-    if result.unmapped_columns:
-        console.print(f"columns not used: {', '.join(result.unmapped_columns)}")
+    # the reader's key for a rejected row's reason is no column of the file
+    unused = [c for c in result.unmapped_columns if c != ERROR_KEY]
+    if unused:  # column names are the file's own text: printed, never read as markup
+        console.print(f"columns not used: {', '.join(unused)}", markup=False, highlight=False)
     if result.error_file:
-        console.print(f"rejected rows with reasons: {result.error_file}")
+        console.print(f"rejected rows with reasons: {result.error_file}", markup=False)
     typer.echo(
         json.dumps(
             {
@@ -192,6 +181,7 @@ def import_file(
 
 
 @app.command("demo")
+@reports_errors
 def demo(
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same data")] = 42,
     responses: Annotated[int, typer.Option(help="number of survey responses")] = 20_000,
@@ -203,11 +193,8 @@ def demo(
 ) -> None:
     """Load the demo data set (Anxin Home Services) into the database; idempotent."""
     from manyi.demo.load import load_demo
-    from manyi.storage.migrate import upgrade
 
-    settings = load_settings()
-    db = open_database(settings)
-    upgrade(db)
+    db = open_migrated_database(load_settings())
     with _progress() as bar:
         task = bar.add_task("loading demo data", total=None)
 
@@ -227,6 +214,7 @@ def demo(
 
 
 @app.command("worker")
+@reports_errors
 def worker(
     workers: Annotated[int, typer.Option(help="worker threads")] = 1,
     once: Annotated[
@@ -236,11 +224,9 @@ def worker(
     """Run background jobs (text enrichment) from the queue: SQLite by default, Redis with MANYI_REDIS_URL."""
     from manyi.enrichment.service import enrich_pending
     from manyi.jobs.queue import build_queue
-    from manyi.storage.migrate import upgrade
 
     settings = load_settings()
-    db = open_database(settings)
-    upgrade(db)
+    db = open_migrated_database(settings)
     if once:
         run = enrich_pending(db)
         console.print(
@@ -254,6 +240,7 @@ def worker(
 
 
 @app.command("serve")
+@reports_errors
 def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on (MANYI_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="port (MANYI_PORT)")] = None,
@@ -267,15 +254,12 @@ def serve(
 
     from manyi.app import create_app
     from manyi.jobs.queue import build_queue
-    from manyi.storage.migrate import upgrade
 
     settings = load_settings()
-    db = open_database(settings)
-    upgrade(db)
+    db = open_migrated_database(settings)
     queue = build_queue(settings, db)
     host = host or settings.host
     port = port or settings.port
-    console.print(f"database: {settings.effective_database_url}")
     consumer = None
     if worker:
         # One machine: the queue's consumer runs beside the web server (architecture.md);

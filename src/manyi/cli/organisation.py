@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from manyi.cli.common import fail, load_settings, open_database
-from manyi.errors import ManyiError
+from manyi.cli.common import load_settings, open_database
+from manyi.cli.errors import reports_errors
 
 department_app = typer.Typer(
     help="Departments (who owns cases and touchpoints).", no_args_is_help=True
@@ -20,6 +20,7 @@ org_app = typer.Typer(help="The organisation's set-up.", no_args_is_help=True)
 
 
 @department_app.command("create")
+@reports_errors
 def department_create(
     code: str,
     name: Annotated[str, typer.Option(help="name in Chinese")],
@@ -32,6 +33,7 @@ def department_create(
 
 
 @channel_app.command("create")
+@reports_errors
 def channel_create(
     code: str,
     kind: Annotated[
@@ -46,14 +48,12 @@ def channel_create(
     """Create a feedback channel."""
     from manyi.accounts.organisation import create_channel
 
-    try:
-        create_channel(open_database(load_settings()), code, kind, name, name_en)
-    except ManyiError as exc:
-        raise fail(exc) from None
+    create_channel(open_database(load_settings()), code, kind, name, name_en)
     typer.echo(code)
 
 
 @touchpoint_app.command("create")
+@reports_errors
 def touchpoint_create(
     code: str,
     stage: Annotated[str, typer.Option(help="awareness, decision, usage or after_sales")],
@@ -64,14 +64,12 @@ def touchpoint_create(
     """Create a touchpoint of the customer journey."""
     from manyi.accounts.organisation import create_touchpoint
 
-    try:
-        create_touchpoint(open_database(load_settings()), code, stage, name, name_en, department)
-    except ManyiError as exc:
-        raise fail(exc) from None
+    create_touchpoint(open_database(load_settings()), code, stage, name, name_en, department)
     typer.echo(code)
 
 
 @org_app.command("show")
+@reports_errors
 def org_show() -> None:
     """List departments, channels and touchpoints."""
     from manyi.accounts.organisation import list_organisation

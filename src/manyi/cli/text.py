@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from manyi.cli.common import console, fail
-from manyi.errors import ManyiError
+from manyi.cli.errors import console, reports_errors
 
 
+@reports_errors
 def text_command(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="CSV, XLSX or JSON Lines")
@@ -35,30 +36,27 @@ def text_command(
     from manyi.text.taxonomy import load_taxonomy
 
     output = out or file.with_name(f"{file.stem}.enriched.csv")
-    try:
-        table = open_table(file)
-        tax = load_taxonomy(taxonomy) if taxonomy else None
-        lexicon = load_opinion_lexicon(opinion_lexicon) if opinion_lexicon else None
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        ) as bar:
-            task = bar.add_task(f"enriching {file.name}", total=table.total or None)
-            result = enrich_table(
-                table.rows(),
-                table.headers,
-                column,
-                output,
-                total=table.total,
-                taxonomy=tax,
-                opinion_lexicon=lexicon,
-                progress=lambda done, total: bar.update(task, completed=done, total=total or None),
-            )
-    except ManyiError as exc:
-        raise fail(exc) from None
+    table = open_table(file)
+    tax = load_taxonomy(taxonomy) if taxonomy else None
+    lexicon = load_opinion_lexicon(opinion_lexicon) if opinion_lexicon else None
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(f"enriching {escape(file.name)}", total=table.total or None)
+        result = enrich_table(
+            table.rows(),
+            table.headers,
+            column,
+            output,
+            total=table.total,
+            taxonomy=tax,
+            opinion_lexicon=lexicon,
+            progress=lambda done, total: bar.update(task, completed=done, total=total or None),
+        )
     shares = ", ".join(f"{k} {v:,}" for k, v in sorted(result.sentiment_counts.items()))
     console.print(
         f"{result.rows:,} comments enriched ({shares}); {result.errors} could not be analysed"

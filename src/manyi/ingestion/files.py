@@ -126,8 +126,8 @@ def _surplus_reason(record: list[str], width: int, delimiter: str) -> str | None
     more = f" and {len(surplus) - 3} more" if len(surplus) > 3 else ""
     name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter, delimiter)
     return (
-        f"{len(record)} cells but the header has {width} columns: {shown}{more} belong to no "
-        f"column; put a cell that holds a {name} in double quotes"
+        f"{len(record)} cells but the header has {width} columns (past the last: {shown}{more}); "
+        f"put a cell that holds a {name} in double quotes"
     )
 
 
