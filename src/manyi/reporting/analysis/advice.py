@@ -8,10 +8,18 @@ Nunnally & Bernstein (1994) / George & Mallery (2003) for alpha (≥ 0.9 excelle
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from manyi.reporting.analysis.labels import text
 from manyi.reporting.analysis.report import Part
+
+#: (key, language) → display name of a construct; the default shows the key.
+Namer = Callable[[str, str], str]
+
+
+def _key(key: str, lang: str) -> str:
+    return key
+
 
 ALPHA_BANDS: tuple[tuple[float, str, str], ...] = (
     (0.9, "excellent", "优秀"),
@@ -63,14 +71,14 @@ def _bartlett(part: Part, en: list[str], zh: list[str]) -> None:
         zh.append(f"Bartlett 球形检验 p {shown}：题项间相关不显著，不宜做因子分析。")
 
 
-def _alpha(part: Part, en: list[str], zh: list[str]) -> None:
-    name = str(part.values["construct"])
+def _alpha(part: Part, name_of: Namer, en: list[str], zh: list[str]) -> None:
+    construct = str(part.values["construct"])
     alpha = float(part.values["alpha"])
     band_en, band_zh = alpha_band(alpha)
     tail_en = "" if alpha >= 0.7 else " — revise or drop weak items"
     tail_zh = "" if alpha >= 0.7 else "，建议修改或删除弱题项"
-    en.append(f"{name}: Cronbach's α = {alpha:.3f} ({band_en}){tail_en}.")
-    zh.append(f"{name}：Cronbach's α = {alpha:.3f}（{band_zh}）{tail_zh}。")
+    en.append(f"{name_of(construct, 'en')}: Cronbach's α = {alpha:.3f} ({band_en}){tail_en}.")
+    zh.append(f"{name_of(construct, 'zh-CN')}：Cronbach's α = {alpha:.3f}（{band_zh}）{tail_zh}。")
 
 
 def _efa(part: Part, n_constructs: int, en: list[str], zh: list[str]) -> None:
@@ -99,10 +107,12 @@ def _screening(part: Part, en: list[str], zh: list[str]) -> None:
         zh.append(f"建议删除或修改题项 {item}：{'；'.join(row['reasons_zh'])}。")
 
 
-def reliability_advice(parts: Sequence[Part]) -> tuple[list[str], list[str]]:
+def reliability_advice(parts: Sequence[Part], name_of: Namer = _key) -> tuple[list[str], list[str]]:
     """Advice sentences (English, Chinese) from the computed reliability parts.
 
-    Parts that were not computed contribute their reason instead.
+    Parts that were not computed contribute their reason instead. ``name_of(key, lang)``
+    names the constructs in each language (the spec's labels, SERVQUAL's dimension names),
+    so the Chinese sentences do not quote English keys.
     """
     en: list[str] = []
     zh: list[str] = []
@@ -116,7 +126,7 @@ def reliability_advice(parts: Sequence[Part]) -> tuple[list[str], list[str]]:
         elif part.key == "bartlett":
             _bartlett(part, en, zh)
         elif part.key.startswith("alpha."):
-            _alpha(part, en, zh)
+            _alpha(part, name_of, en, zh)
         elif part.key == "efa":
             _efa(part, n_constructs, en, zh)
         elif part.key == "screening":

@@ -123,14 +123,15 @@ def scree(part: Mapping[str, Any], lang: str) -> Chart:
     )
     fig.add_hline(y=1.0, line_dash="dot", line_color="#777777")
     k = part["values"]["n_factors"]
-    desc = f"{text('scree', lang)}: {len(rows)} eigenvalues; {k} factor(s) retained."
+    counts = {"eigenvalues": len(rows), "factors": k}
+    desc = f"{text('scree', lang)}: {text('scree_description', lang) % counts}"
     return Chart("scree", fig, desc)
 
 
 def servqual_gaps(part: Mapping[str, Any], lang: str, name: Namer) -> Chart:
     """Expectation and perception means per dimension, with the gap written on each pair."""
     rows = part["tables"]["dimensions"]
-    dims = [str(r["dimension_zh"]) if lang != "en" else name(str(r["dimension"])) for r in rows]
+    dims = [name(str(r["dimension"])) for r in rows]
     fig = go.Figure(
         [
             go.Bar(

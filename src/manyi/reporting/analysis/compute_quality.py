@@ -8,6 +8,7 @@ from functools import partial
 import pandas as pd
 
 from manyi.reporting.analysis.advice import reliability_advice
+from manyi.reporting.analysis.labels import display_name
 from manyi.reporting.analysis.report import Part, Section, compute_part
 from manyi.reporting.analysis.spec import AnalysisSpec
 from manyi.reporting.analysis.spec_sections import ReliabilitySpec, ServqualSpec
@@ -59,7 +60,21 @@ def _efa_part(frame: pd.DataFrame, section: ReliabilitySpec, seed: int) -> Part:
     return Part("efa", values=values, tables=tables, result=result)
 
 
-def _screening_part(frame: pd.DataFrame, section: ReliabilitySpec, seed: int) -> Part:
+def _named_reasons(reasons: list[str], names: dict[str, str], quotes: tuple[str, str]) -> list[str]:
+    # The statistics quote a construct by its key ("most items of 'tangibles' load on F5");
+    # the report quotes it by its name in the reason's language.
+    left, right = quotes
+    out = []
+    for reason in reasons:
+        for key, name in names.items():
+            reason = reason.replace(f"{left}{key}{right}", f"{left}{name}{right}")
+        out.append(reason)
+    return out
+
+
+def _screening_part(
+    frame: pd.DataFrame, section: ReliabilitySpec, seed: int, spec: AnalysisSpec
+) -> Part:
     opts = section.efa
     rotation = None if opts.rotation == "none" else opts.rotation
     table = screen_indicators(
@@ -70,6 +85,12 @@ def _screening_part(frame: pd.DataFrame, section: ReliabilitySpec, seed: int) ->
         rotation=rotation,
         seed=seed,
     )
+    for lang, column, quotes in (
+        ("en", "reasons", ("'", "'")),
+        ("zh-CN", "reasons_zh", ("“", "”")),
+    ):
+        names = {key: display_name(spec, key, lang) for key in section.constructs}
+        table[column] = [_named_reasons(list(r), names, quotes) for r in table[column]]
     drop = [str(i) for i in table.index[~table["keep"].astype(bool)]]
     values = {"n_items": len(table), "n_keep": len(table) - len(drop), "drop": drop}
     return Part("screening", values=values, tables={"items": table}, result=table)
@@ -103,11 +124,13 @@ def reliability_section(
     parts.append(compute_part("efa", partial(_efa_part, frame[items], section, spec.seed)))
     if section.screening:
         parts.append(
-            compute_part("screening", partial(_screening_part, frame[items], section, spec.seed))
+            compute_part(
+                "screening", partial(_screening_part, frame[items], section, spec.seed, spec)
+            )
         )
     if any(p.status == "ok" for p in parts):
         # Advice is derived from the other parts, so it exists only when some of them do.
-        en, zh = reliability_advice(parts)
+        en, zh = reliability_advice(parts, lambda key, lang: display_name(spec, key, lang))
         parts.append(Part("advice", values={"en": en, "zh": zh}))
     return Section.from_parts("reliability", parts)
 

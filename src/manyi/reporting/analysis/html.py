@@ -21,9 +21,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from plotly.offline import get_plotlyjs
 
-from manyi.errors import InvalidInput
+from manyi.i18n import check_language, format_number, format_percent
+from manyi.i18n.jinja import enable_i18n, template_context
 from manyi.reporting.analysis import charts
-from manyi.reporting.analysis.labels import LANGUAGES, text
+from manyi.reporting.analysis.labels import TEXTS, display_name, text
 from manyi.reporting.analysis.report import AnalysisReport, report_to_dict
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -34,8 +35,24 @@ SHARE_COLUMNS = frozenset(
 )
 #: Columns holding p values, shown as "< 0.001" when tiny.
 P_COLUMNS = frozenset({"p", "p_value", "p_adjusted", "p_holm", "chi2_p"})
-#: Columns whose values are column or indicator keys, shown by their display names.
-NAME_COLUMNS = frozenset({"name", "node", "parent", "element", "group_a", "group_b"})
+#: Columns whose values are column, indicator or code keys, shown by their display names.
+NAME_COLUMNS = frozenset(
+    {
+        "name",
+        "node",
+        "parent",
+        "element",
+        "group_a",
+        "group_b",
+        "construct",
+        "dimension",
+        "item",
+        "type",
+        "segment",
+    }
+)
+#: Row names the statistics give their summary tables (EFA variance), shown as texts.
+ROW_TEXTS = frozenset({"ss_loadings", "proportion", "cumulative"})
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,8 @@ def _chart_view(chart: charts.Chart) -> ChartView:
 def format_value(value: Any, column: str = "", lang: str = "zh-CN") -> str:
     """Format one table cell: percentages, p values, 3 decimals, yes/no, lists.
 
+    Numbers follow the language's conventions (Babel): grouped thousands, its decimal sign.
+
     Examples
     --------
     >>> format_value(0.3125, "promoters"), format_value(1e-9, "p_value"), format_value(None)
@@ -68,17 +87,15 @@ def format_value(value: Any, column: str = "", lang: str = "zh-CN") -> str:
     if isinstance(value, list):
         return "；".join(map(str, value)) if lang != "en" else "; ".join(map(str, value))
     if isinstance(value, int):
-        return str(value)
+        return format_number(value, lang)
     if isinstance(value, float):
         if not math.isfinite(value):
             return "—"
         if column in SHARE_COLUMNS:
-            return f"{100 * value:.1f}%"
-        if column in P_COLUMNS:
-            return "< 0.001" if value < 0.001 else f"{value:.3f}"
-        if abs(value) >= 1000:
-            return f"{value:,.1f}"
-        return f"{value:.3f}"
+            return format_percent(value, lang, 1)
+        if column in P_COLUMNS and value < 0.001:
+            return "< " + format_number(0.001, lang, 3)
+        return format_number(value, lang, 1 if abs(value) >= 1000 else 3)
     return str(value)
 
 
@@ -118,12 +135,16 @@ def _charts(
 
 
 def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    return enable_i18n(
+        Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,
+            # {% do list.append(x) %}: no throw-away "_" variable that would hide gettext's _
+            extensions=["jinja2.ext.do"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
     )
 
 
@@ -152,26 +173,33 @@ def render_html(report: AnalysisReport, lang: str = "zh-CN") -> str:
     >>> page.startswith("<!DOCTYPE html>"), "https://" in page.split("<script")[0]
     (True, False)
     """
-    if lang not in LANGUAGES:
-        raise InvalidInput(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     data = report_to_dict(report)
     spec = report.spec
 
     def name(key: str) -> str:
-        return spec.label(str(key), lang)
+        return display_name(spec, str(key), lang)
+
+    def header(column: str) -> str:
+        # A statistics column has a text; a column named after data (a group) its label.
+        return text(column, lang) if column in TEXTS else name(column)
 
     def cell(value: Any, column: str) -> str:
+        if column == "name" and value in ROW_TEXTS:
+            return text(str(value), lang)
         if column in NAME_COLUMNS and isinstance(value, str):
             return name(value)
         return format_value(value, column, lang)
 
     template = _environment().get_template("report.html")
     return template.render(
+        **template_context(lang),
         lang=lang,
         data=data,
         sections=data["sections"],
         charts=_charts(data, lang, name),
         t=lambda key: text(str(key), lang),
+        header=header,
         name=name,
         cell=cell,
         fmt=lambda value, column="": format_value(value, column, lang),
