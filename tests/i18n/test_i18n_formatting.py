@@ -9,7 +9,7 @@ no-break space before AM/PM) and "HH:mm" (zh); date-time glue "{1}, {0}" (en) an
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -53,7 +53,7 @@ def test_dates_follow_the_language() -> None:
     assert format_datetime(moment, "zh-CN") == "2026年12月5日 14:03"
     assert format_datetime(moment, "en") == "Dec 5, 2026, 2:03\u202fPM"
     # an aware time is shown as stored, not moved to another zone
-    aware = datetime(2026, 12, 5, 23, 30, tzinfo=timezone.utc)
+    aware = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)
     assert format_datetime(aware, "zh-CN") == "2026年12月5日 23:30"
     assert format_date(None, "en") == format_datetime(None, "en") == "—"
 
