@@ -134,15 +134,17 @@ def _surplus_reason(record: list[str], width: int, delimiter: str) -> str | None
 def _csv_rows(lines: Iterable[str], delimiter: str, name: str = "the file") -> Iterator[SourceRow]:
     records = _csv_records(lines, delimiter, name)
     headers = [_clean_header(h) for h in next(records, (1, []))[1]]
+    width = len(headers)
     for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
         values: dict[str, Any] = {
             h: (record[i] if i < len(record) else "") for i, h in enumerate(headers) if h
         }
-        reason = _surplus_reason(record, len(headers), delimiter)
-        if reason is not None:
-            values[ERROR_KEY] = reason
+        if len(record) > width:  # checked first: most rows fit, and this is the hot loop
+            reason = _surplus_reason(record, width, delimiter)
+            if reason is not None:
+                values[ERROR_KEY] = reason
         yield SourceRow(line, values)
 
 
