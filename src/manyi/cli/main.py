@@ -267,8 +267,9 @@ def serve(
         consumer = queue.huey.create_consumer(workers=1, worker_type="thread", periodic=True)
         consumer.start()
         console.print(f"background jobs: in this process (queue on {queue.backend})")
-    console.print(
-        f"manyi is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
+    console.print(  # one line, however narrow the terminal: the URLs must stay whole
+        f"manyi is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)",
+        soft_wrap=True,
     )
     try:
         uvicorn.run(create_app(settings, db, queue), host=host, port=port, log_level="info")
