@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 import typer
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
-from manyi.cli.errors import EXIT_INPUT, EXIT_UNAVAILABLE, EXIT_USAGE, is_wrapped
+from manyi.cli.errors import EXIT_INPUT, EXIT_UNAVAILABLE, EXIT_USAGE, is_wrapped, reports_errors
 from manyi.cli.main import app
+from manyi.errors import FieldError, InvalidInput, StorageUnavailable
 
 runner = CliRunner()
 PG_URL = os.environ.get("MANYI_TEST_DATABASE_URL")
@@ -178,3 +180,48 @@ def test_not_found_is_exit_1_and_an_unwritable_output_too(env: Path) -> None:
     assert result.exit_code == EXIT_INPUT, result.output
     _no_traceback(result)
     assert f"error: Is a directory: {env / 'out.csv'}" in result.output
+
+
+def _one_command_app(command: Any) -> typer.Typer:
+    small = typer.Typer()
+    small.command("run")(reports_errors(command))
+    small.command("noop")(lambda: None)  # keeps "run" a sub-command, as under `manyi`
+    return small
+
+
+def test_a_missing_table_met_halfway_is_the_upgrade_message() -> None:
+    engine = create_engine("sqlite://")
+
+    def query_a_missing_table() -> None:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT * FROM feedback"))
+
+    def through_a_session() -> None:
+        try:
+            query_a_missing_table()
+        except OperationalError as exc:  # what Database.session turns it into
+            raise StorageUnavailable("the database cannot be reached or is locked") from exc
+
+    for command in (query_a_missing_table, through_a_session):
+        result = runner.invoke(_one_command_app(command), ["run"])
+        assert result.exit_code == EXIT_UNAVAILABLE
+        assert "run `manyi db upgrade`" in result.output
+        _no_traceback(result)
+
+
+def test_field_errors_are_listed_up_to_fifty() -> None:
+    def many() -> None:
+        raise InvalidInput("bad rows", [FieldError(("row", i), "[bold]x") for i in range(60)])
+
+    result = runner.invoke(_one_command_app(many), ["run"])
+    assert result.exit_code == EXIT_INPUT
+    assert "  row.49: [bold]x" in result.output and "row.50" not in result.output
+    assert "… and 10 more" in result.output
+
+
+def test_a_bug_keeps_its_traceback() -> None:
+    def bug() -> None:
+        raise KeyError("a bug")
+
+    result = runner.invoke(_one_command_app(bug), ["run"])
+    assert isinstance(result.exception, KeyError)

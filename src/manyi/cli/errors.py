@@ -104,7 +104,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             if missing_tables(exc):
                 _report(NO_TABLES)
             elif isinstance(exc, OperationalError):
-                _report(f"cannot reach the database: {exc.orig}")
+                _report(f"the database cannot be reached or is locked: {exc.orig}")
             else:
                 raise
             raise typer.Exit(EXIT_UNAVAILABLE) from None
