@@ -54,11 +54,11 @@ def _free_port() -> int:
 def server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
     make_user_token(sqlite_db)
     survey = make_survey(sqlite_db)
-    for score in (10, 10, 6):
+    for i, score in enumerate((10, 10, 6)):  # distinct comments: duplicates are left out
         record_response(
             sqlite_db,
             survey.id,
-            ResponseIn(answers=good_answers(nps=score, comment=f"评论{score}")),
+            ResponseIn(answers=good_answers(nps=score, comment=f"评论{i}")),
         )
     record_feedback(
         sqlite_db,

@@ -7,6 +7,7 @@ edge's one handler through :func:`error_page`."""
 from __future__ import annotations
 
 import math
+from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -26,15 +27,12 @@ from manyi.edge.deps import (
     session_user,
 )
 from manyi.errors import ManyiError, NotAuthenticated
-from manyi.i18n.jinja import enable_i18n
 from manyi.reporting.home import home_page
 from manyi.reporting.themes import theme_comments
-from manyi.web.i18n import page_context, pick_language, translator
+from manyi.web.i18n import pick_language, translator
 from manyi.web.security import csrf_ok, csrf_token, safe_next
 
 templates = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
-# Shared by every request: the language is bound per render (page_context), never here.
-enable_i18n(templates.env)
 router = APIRouter(include_in_schema=False)
 
 
@@ -68,7 +66,7 @@ def _render(
         name,
         {
             "lang": lang,
-            **page_context(lang),
+            "t": translator(lang),
             "csrf_token": csrf_token(request) if has_session else "",
             "language_link": language_link,
             **context,
@@ -80,11 +78,20 @@ def _render(
     return response
 
 
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
 def error_page(request: Request, status: int, message: str) -> Response:
     """The HTML error page the edge's one handler renders for every page path."""
     lang = language_of(request, request.app.state.settings)
     t = translator(lang)
     title = t.get(f"error_{status}") or t["error_other"].format(status=status)
+    if message == _phrase(status):  # Starlette's bare "Not Found": the title says it already
+        message = ""
     user = None
     if status < 500 and "session" in request.scope:
         # The header shows who is signed in; a failing database must not hide the error.
