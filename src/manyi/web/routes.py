@@ -27,12 +27,15 @@ from manyi.edge.deps import (
     session_user,
 )
 from manyi.errors import ManyiError, NotAuthenticated
+from manyi.i18n.jinja import enable_i18n
 from manyi.reporting.home import home_page
 from manyi.reporting.themes import theme_comments
-from manyi.web.i18n import pick_language, translator
+from manyi.web.i18n import page_context, pick_language, translator
 from manyi.web.security import csrf_ok, csrf_token, safe_next
 
 templates = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
+# Shared by every request: the language is bound per render (page_context), never here.
+enable_i18n(templates.env)
 router = APIRouter(include_in_schema=False)
 
 
@@ -66,7 +69,7 @@ def _render(
         name,
         {
             "lang": lang,
-            "t": translator(lang),
+            **page_context(lang),
             "csrf_token": csrf_token(request) if has_session else "",
             "language_link": language_link,
             **context,
