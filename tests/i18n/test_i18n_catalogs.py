@@ -161,6 +161,13 @@ def test_report_templates_ask_only_for_keys_that_have_texts() -> None:
             assert key in REPORT_TEXTS, f"{template.name}: t({key!r}) has no text"
 
 
+@pytest.mark.parametrize("template", WEB_TEMPLATES, ids=lambda p: p.name)
+def test_web_templates_use_the_catalog_not_the_old_key_table(template: Path) -> None:
+    # The old ``t.key`` / ``t["key"]`` table is gone from the page context.
+    expressions = " ".join(JINJA.findall(template.read_text(encoding="utf-8")))
+    assert not re.search(r"(?<![\w.])t(\.[a-z_]|\[)", expressions)
+
+
 class VisibleText(HTMLParser):
     """Text a reader sees (and labels a screen reader reads) outside Jinja expressions."""
 

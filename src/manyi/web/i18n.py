@@ -74,7 +74,6 @@ def page_context(lang: str) -> dict[str, Any]:
     name: Callable[[str], str] = lambda code: term(code, lang)  # noqa: E731
     return {
         **template_context(lang),
-        "t": translator(lang),
         "term": name,
         "other_lang": other,
         "other_lang_name": AUTONYMS[other],
