@@ -156,3 +156,16 @@ def test_feedback_import_never_lists_an_internal_key_as_a_column(env: Path) -> N
     assert "4 cells but the header has 3 columns (past the last: 'extra')" in rejected["reason"]
     assert "columns not used: 备用\n" in result.output
     assert "__extra__" not in result.output and "__error__" not in result.output
+
+
+def test_import_asks_the_worker_to_enrich_the_stored_text(env: Path) -> None:
+    from manyi.config import Settings
+    from manyi.jobs.queue import build_queue
+    from manyi.runtime import open_database
+
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    (env / "fb.csv").write_text("内容\n送货太慢了\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(env / "fb.csv"), "--feedback"])
+    assert result.exit_code == 0, result.output
+    settings = Settings()
+    assert build_queue(settings, open_database(settings)).huey.pending_count() == 1

@@ -201,3 +201,19 @@ def test_a_key_repeated_within_a_batch_is_stored_once(db: Database) -> None:
             )
         ).all()
     assert len(cells) == 1
+
+
+def test_the_error_file_holds_only_the_cells_of_the_file(db: Database, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    path = tmp_path / "complaints.csv"
+    path.write_text("编号,内容\n1,送货慢\n2,太差了,多出来的一格\n", encoding="utf-8")
+    result = import_feedback(db, path, error_dir=tmp_path / "errors")
+    assert (result.imported, result.errors) == (1, 1)
+    assert result.error_file is not None
+    with result.error_file.open(encoding="utf-8-sig") as fh:
+        (rejected,) = list(csv.DictReader(fh))
+    assert rejected["line"] == "3"
+    assert not [k for k in json.loads(rejected["row"]) if k.startswith("__")]
+    assert not [c for c in result.unmapped_columns if c.startswith("__")]

@@ -132,6 +132,7 @@ def import_file(
 ) -> None:
     """Import responses (--survey ID) or feedback items (--feedback). Bad rows go to an error file."""
     from manyi.ingestion.importer import import_feedback, import_responses
+    from manyi.jobs.queue import build_queue
     from manyi.surveys.service import find_survey_id
 
     if feedback == (survey is not None):
@@ -145,8 +146,17 @@ def import_file(
         def report(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+        # the stored text is analysed by the worker (`manyi serve` runs one): ask it now
+        enqueue = build_queue(settings, db).enqueue_enrichment
         if survey is None:
-            result = import_feedback(db, file, error_dir=error_dir, progress=report)
+            result = import_feedback(
+                db,
+                file,
+                error_dir=error_dir,
+                progress=report,
+                enqueue=enqueue,
+                keep_raw_text=settings.keep_raw_text,
+            )
         else:
             result = import_responses(
                 db,
@@ -156,6 +166,8 @@ def import_file(
                 error_dir=error_dir,
                 progress=report,
                 speeder_fraction=settings.speeder_fraction,
+                enqueue=enqueue,
+                keep_raw_text=settings.keep_raw_text,
             )
     console.print(
         f"{result.imported} imported, {result.duplicates} already stored, {result.errors} rejected "
@@ -193,8 +205,11 @@ def demo(
 ) -> None:
     """Load the demo data set (Anxin Home Services) into the database; idempotent."""
     from manyi.demo.load import load_demo
+    from manyi.jobs.queue import build_queue
 
-    db = open_migrated_database(load_settings())
+    settings = load_settings()
+    db = open_migrated_database(settings)
+    queue = build_queue(settings, db)
     with _progress() as bar:
         task = bar.add_task("loading demo data", total=None)
 
@@ -209,6 +224,7 @@ def demo(
             admin_email=admin_email,
             admin_password=admin_password,
             progress=report,
+            enqueue=queue.enqueue_enrichment,
         )
     console.print(summary.describe())
 

@@ -108,13 +108,15 @@ class _ErrorFile:
             self._writer = csv.writer(self._fh)
             self._writer.writerow(["line", "field", "reason", "row"])
         self.count += 1
+        # the reader's own keys (the reason a row could not be read) are no cells of the file
+        cells = {k: v for k, v in row.items() if not k.startswith("__")}
         for e in errors or [FieldError((), "rejected")]:
             self._writer.writerow(
                 [
                     line,
                     ".".join(map(str, e.loc)),
                     e.msg,
-                    json.dumps(row, ensure_ascii=False, default=str),
+                    json.dumps(cells, ensure_ascii=False, default=str),
                 ]
             )
 
