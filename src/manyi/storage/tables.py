@@ -319,7 +319,8 @@ class AspectMentionRow(Base):
 
     __tablename__ = "aspect_mentions"
     __table_args__ = (
-        Index("ix_aspect_mentions_time_aspect", "occurred_at", "aspect", "label"),
+        # covering: counted = true, a range of occurred_at, then GROUP BY aspect, label
+        Index("ix_aspect_mentions_time_aspect", "counted", "occurred_at", "aspect", "label"),
         Index("ix_aspect_mentions_aspect_time", "aspect", "occurred_at"),
     )
 

@@ -198,7 +198,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_aspect_mentions_aspect_time', ['aspect', 'occurred_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_aspect_mentions_answer_id'), ['answer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_aspect_mentions_feedback_id'), ['feedback_id'], unique=False)
-        batch_op.create_index('ix_aspect_mentions_time_aspect', ['occurred_at', 'aspect', 'label'], unique=False)
+        batch_op.create_index('ix_aspect_mentions_time_aspect', ['counted', 'occurred_at', 'aspect', 'label'], unique=False)
 
     with op.batch_alter_table('feedback_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('raw_text', sa.Text(), nullable=True))
