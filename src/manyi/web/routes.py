@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from http import HTTPStatus
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -115,9 +115,24 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, db: DbDep, lang: LangDep, user: PageUser) -> Response:
-    page = home_page(db)
-    return _render(request, "home.html", lang, user=user, surveys=page.surveys, themes=page.themes)
+def home(
+    request: Request,
+    db: DbDep,
+    lang: LangDep,
+    user: PageUser,
+    flagged: Literal["include", "exclude"] = "exclude",
+) -> Response:
+    include = flagged == "include"
+    page = home_page(db, include_flagged=include)
+    return _render(
+        request,
+        "home.html",
+        lang,
+        user=user,
+        surveys=page.surveys,
+        themes=page.themes,
+        include_flagged=include,
+    )
 
 
 @router.get("/themes/{code}", response_class=HTMLResponse)
