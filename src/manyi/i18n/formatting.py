@@ -42,9 +42,8 @@ def format_number(value: float | None, lang: str, digits: int = 0, signed: bool 
     >>> format_number(float("nan"), "en")
     '—'
     """
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
-    assert value is not None
     return _babel_decimal(value, format=_pattern(digits, signed), locale=babel_locale(lang))
 
 
@@ -56,9 +55,8 @@ def format_percent(share: float | None, lang: str, digits: int = 1, signed: bool
     >>> format_percent(0.3125, "zh-CN"), format_percent(-0.05, "en", signed=True)
     ('31.2%', '-5.0%')
     """
-    if _missing(share):
+    if share is None or _missing(share):
         return MISSING
-    assert share is not None
     pattern = _pattern(digits, signed, "%")
     return _babel_percent(share, format=pattern, locale=babel_locale(lang))
 
