@@ -27,7 +27,6 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: install
-	@echo "database: $(MANYI_DATA_DIR)/manyi.db (set MANYI_DATABASE_URL to use another)"
 	$(BIN)/manyi db upgrade
 	$(BIN)/manyi demo --admin-email $(DEMO_EMAIL) --admin-password $(DEMO_PASSWORD)
 	@echo ""

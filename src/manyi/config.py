@@ -64,7 +64,11 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `manyi serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `manyi serve` listens on.")
     default_language: Literal["zh-CN", "en"] = Field(
-        default="zh-CN", description="Language of pages when the browser states no preference."
+        default="zh-CN",
+        description=(
+            "Language of pages when neither ?lang=, the manyi_lang cookie nor the browser's "
+            "Accept-Language (with its q values) names zh or en."
+        ),
     )
     session_max_age_s: int = Field(
         default=8 * 3600, ge=60, description="How long a login session lasts, in seconds."
