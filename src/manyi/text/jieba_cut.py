@@ -1,0 +1,163 @@
+"""jieba's precise cut without the HMM, block by block and memoised: the same words, faster.
+
+The Chinese sentiment features (:mod:`manyi.text.sentiment_features`) need jieba's word
+split of every clause; profiling ``sentiment()`` on short reviews put half of its time in
+``jieba.Tokenizer.lcut(..., HMM=False)``. :class:`BlockCutter` returns exactly the words
+jieba returns for the same text and dictionary, for less:
+
+- jieba cuts a text into *blocks* (runs of ideographs, ASCII letters, digits and
+  ``+#&._%-``, its ``re_han_default``) and segments each block on its own; everything
+  else is one token per character (whitespace runs are tokens too). A block's words
+  depend on the block's characters alone, so they are memoised per block in a bounded
+  LRU: repeated phrases (很满意, 物流很快, 质量不错) are segmented once per process.
+- a new block goes through the same dynamic programme as jieba's
+  ``__cut_DAG_NO_HMM`` (``get_DAG`` + ``calc``: the most probable route, ties broken
+  towards the longer word, then single ASCII letters or digits glued together), in
+  one backward pass with one dictionary look-up per step (a table of the entries met so
+  far holds each word's log-probability) instead of a DAG, a generator of tuples per
+  position and a logarithm per candidate. The arithmetic is jieba's, in its order
+  (``(log f − log total) + route``), so the chosen route is identical, ties included.
+
+``tests/text/test_text_jieba_cut.py`` checks the words against ``jieba.Tokenizer.lcut``
+on every text of the bundled review corpora that are present and on edge cases.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from math import log
+
+import jieba
+
+__all__ = ["BLOCK_CACHE_SIZE", "BlockCutter"]
+
+#: Blocks remembered per cutter. A block is a clause-sized run of characters, so 65,536
+#: of them cost a few MiB; the oldest is dropped first.
+BLOCK_CACHE_SIZE = 65_536
+
+# jieba's own patterns, so that a jieba upgrade that changes them changes ours too.
+_BLOCK = jieba.re_han_default
+_SKIP = jieba.re_skip_default
+_ASCII = jieba.re_eng
+_UNSEEN = object()
+
+
+class BlockCutter:
+    """The words ``tokenizer.lcut(text, HMM=False)`` returns, computed block by block.
+
+    Parameters
+    ----------
+    tokenizer : jieba.Tokenizer
+        An initialised tokenizer whose dictionary no longer changes (its words are
+        memoised; a word added later would not be seen in a block already cut).
+    cache_size : int, default BLOCK_CACHE_SIZE
+        Blocks remembered (least recently used dropped first); 0 turns the memo off.
+
+    Examples
+    --------
+    >>> import jieba
+    >>> tok = jieba.Tokenizer(); tok.initialize()
+    >>> BlockCutter(tok).cut("物流很快，质量不错") == tok.lcut("物流很快，质量不错", HMM=False)
+    True
+    """
+
+    def __init__(self, tokenizer: jieba.Tokenizer, cache_size: int = BLOCK_CACHE_SIZE) -> None:
+        tokenizer.check_initialized()
+        self._freq: dict[str, int] = tokenizer.FREQ
+        self._log_total = log(tokenizer.total)
+        # Dictionary entries met so far -> log-probability (None: a prefix only). Bounded
+        # by the size of jieba's dictionary: fragments it does not know are not kept.
+        self._log_p: dict[str, object] = {}
+        self._blocks: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        """Forget the memoised blocks (for timing a cold start; results do not change)."""
+        with self._lock:
+            self._blocks.clear()
+
+    def cut(self, text: str) -> list[str]:
+        """Words of ``text`` in order, as ``jieba.Tokenizer.lcut(text, HMM=False)``."""
+        out: list[str] = []
+        for piece in _BLOCK.split(text):
+            if not piece:
+                continue
+            if _BLOCK.match(piece):
+                out.extend(self._block(piece))
+                continue
+            for part in _SKIP.split(piece):
+                if _SKIP.match(part):
+                    out.append(part)
+                else:
+                    out.extend(part)
+        return out
+
+    def _block(self, block: str) -> tuple[str, ...]:
+        words = self._blocks.get(block)
+        if words is not None:
+            with self._lock:
+                if block in self._blocks:
+                    self._blocks.move_to_end(block)
+            return words
+        words = self._route(block)
+        if self._cache_size > 0:
+            with self._lock:
+                self._blocks[block] = words
+                if len(self._blocks) > self._cache_size:
+                    self._blocks.popitem(last=False)
+        return words
+
+    def _route(self, block: str) -> tuple[str, ...]:
+        """jieba's ``get_DAG`` + ``calc`` + ``__cut_DAG_NO_HMM`` on one block."""
+        freq = self._freq
+        table = self._log_p
+        log_total = self._log_total
+        n = len(block)
+        score = [0.0] * (n + 1)
+        end = [0] * (n + 1)
+        unknown = 0.0 - log_total  # log(1) − log total: a character not in the dictionary
+        for start in range(n - 1, -1, -1):
+            best = 0.0
+            best_end = -1
+            i = start
+            fragment = block[start]
+            while i < n:
+                # One look-up per step: a dictionary word's log-probability, None for a
+                # mere prefix of one (count 0); a fragment jieba does not know ends the scan.
+                log_p = table.get(fragment, _UNSEEN)
+                if log_p is _UNSEEN:
+                    count = freq.get(fragment)
+                    if count is None:
+                        break
+                    log_p = log(count) - log_total if count else None
+                    table[fragment] = log_p
+                if log_p is not None:
+                    candidate = log_p + score[i + 1]  # type: ignore[operator]
+                    # max() over (score, end) tuples: a tie goes to the later end.
+                    if best_end < 0 or candidate >= best:
+                        best, best_end = candidate, i
+                i += 1
+                fragment = block[start : i + 1]
+            if best_end < 0:
+                best, best_end = unknown + score[start + 1], start
+            score[start] = best
+            end[start] = best_end
+        words: list[str] = []
+        buffer = ""
+        x = 0
+        while x < n:
+            y = end[x] + 1
+            word = block[x:y]
+            if len(word) == 1 and _ASCII.match(word):
+                buffer += word
+            else:
+                if buffer:
+                    words.append(buffer)
+                    buffer = ""
+                words.append(word)
+            x = y
+        if buffer:
+            words.append(buffer)
+        return tuple(words)
