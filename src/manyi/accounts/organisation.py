@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from manyi.domain.enums import ChannelKind, JourneyStage
-from manyi.errors import Conflict, InvalidInput, NotFound
+from manyi.errors import InvalidInput, NotFound
 from manyi.storage.database import Database
-from manyi.storage.tables import ChannelRow, DepartmentRow, TouchpointRow
+from manyi.storage.organisation import (
+    add_channel,
+    add_touchpoint,
+    channels,
+    department_id,
+    departments,
+    touchpoints,
+)
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,7 @@ def _choice(value: str, enum: type[ChannelKind] | type[JourneyStage], what: str)
 def create_channel(db: Database, code: str, kind: str, name_zh: str, name_en: str = "") -> Entry:
     kind = _choice(kind, ChannelKind, "channel kind")
     with db.session() as s:
-        s.add(ChannelRow(code=code, kind=kind, name_zh=name_zh, name_en=name_en or name_zh))
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict(f"a channel with code {code!r} already exists") from None
+        add_channel(s, code=code, kind=kind, name_zh=name_zh, name_en=name_en or name_zh)
     return Entry(code, kind, name_zh, name_en or name_zh)
 
 
@@ -52,50 +52,38 @@ def create_touchpoint(
 ) -> Entry:
     stage = _choice(stage, JourneyStage, "journey stage")
     with db.session() as s:
-        department_id = None
+        dep_id = None
         if department:
-            department_id = s.scalar(
-                select(DepartmentRow.id).where(DepartmentRow.code == department)
-            )
-            if department_id is None:
+            dep_id = department_id(s, department)
+            if dep_id is None:
                 raise NotFound(f"no department with code {department!r}")
-        s.add(
-            TouchpointRow(
-                code=code,
-                stage=stage,
-                name_zh=name_zh,
-                name_en=name_en or name_zh,
-                department_id=department_id,
-            )
+        add_touchpoint(
+            s,
+            code=code,
+            stage=stage,
+            name_zh=name_zh,
+            name_en=name_en or name_zh,
+            department_id=dep_id,
         )
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict(f"a touchpoint with code {code!r} already exists") from None
     return Entry(code, stage, name_zh, name_en or name_zh, department)
 
 
 def list_organisation(db: Database) -> dict[str, list[Entry]]:
     """Departments, channels and touchpoints, each sorted by code."""
     with db.session() as s:
-        departments = {d.id: d.code for d in s.scalars(select(DepartmentRow))}
+        deps = departments(s)
+        code_of = {d.id: d.code for d in deps}
         return {
-            "departments": [
-                Entry(d.code, "department", d.name_zh, d.name_en)
-                for d in s.scalars(select(DepartmentRow).order_by(DepartmentRow.code))
-            ],
-            "channels": [
-                Entry(c.code, c.kind, c.name_zh, c.name_en)
-                for c in s.scalars(select(ChannelRow).order_by(ChannelRow.code))
-            ],
+            "departments": [Entry(d.code, "department", d.name_zh, d.name_en) for d in deps],
+            "channels": [Entry(c.code, c.kind, c.name_zh, c.name_en) for c in channels(s)],
             "touchpoints": [
                 Entry(
                     t.code,
                     t.stage,
                     t.name_zh,
                     t.name_en,
-                    departments.get(t.department_id) if t.department_id else None,
+                    code_of.get(t.department_id) if t.department_id else None,
                 )
-                for t in s.scalars(select(TouchpointRow).order_by(TouchpointRow.code))
+                for t in touchpoints(s)
             ],
         }

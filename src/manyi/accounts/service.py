@@ -7,14 +7,20 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from manyi.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from manyi.domain.enums import Role
-from manyi.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from manyi.errors import InvalidInput, NotAuthenticated, NotFound
+from manyi.storage.accounts import (
+    add_api_token,
+    add_user,
+    live_token,
+    mark_token_used,
+    user_by_email,
+    user_by_id,
+)
 from manyi.storage.database import Database
-from manyi.storage.tables import ApiTokenRow, DepartmentRow, UserRow
+from manyi.storage.organisation import add_department, department_id
+from manyi.storage.tables import UserRow
 from manyi.storage.types import utcnow
 
 TOKEN_PREFIX = "manyi_"
@@ -40,14 +46,12 @@ def _hash_token(token: str) -> str:
 
 
 def create_department(db: Database, code: str, name_zh: str, name_en: str = "") -> int:
+    """The id of the department ``code``, stored now unless it exists already."""
     with db.session() as s:
-        existing = s.scalar(select(DepartmentRow).where(DepartmentRow.code == code))
+        existing = department_id(s, code)
         if existing is not None:
-            return existing.id
-        row = DepartmentRow(code=code, name_zh=name_zh, name_en=name_en or name_zh)
-        s.add(row)
-        s.flush()
-        return row.id
+            return existing
+        return add_department(s, code=code, name_zh=name_zh, name_en=name_en or name_zh).id
 
 
 def create_user(
@@ -72,30 +76,25 @@ def create_user(
             f"unknown role {role!r}; roles are {', '.join(r.value for r in Role)}"
         ) from None
     with db.session() as s:
-        department_id = None
+        dep_id = None
         if department:
-            dep = s.scalar(select(DepartmentRow).where(DepartmentRow.code == department))
-            if dep is None:
+            dep_id = department_id(s, department)
+            if dep_id is None:
                 raise NotFound(f"no department with code {department!r}")
-            department_id = dep.id
-        row = UserRow(
+        row = add_user(
+            s,
             email=email,
             name=name,
             password_hash=hash_password(password),
             role=role.value,
-            department_id=department_id,
+            department_id=dep_id,
         )
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict(f"a user with e-mail {email} already exists") from None
         return User.from_row(row)
 
 
 def authenticate(db: Database, email: str, password: str) -> User:
     with db.session() as s:
-        row = s.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+        row = user_by_email(s, email.strip().lower())
         ok = verify_password(row.password_hash if row else None, password)
         if row is None or not ok or not row.is_active:
             raise NotAuthenticated("wrong e-mail or password")
@@ -104,7 +103,7 @@ def authenticate(db: Database, email: str, password: str) -> User:
 
 def get_user(db: Database, user_id: int) -> User | None:
     with db.session() as s:
-        row = s.get(UserRow, user_id)
+        row = user_by_id(s, user_id)
         return User.from_row(row) if row is not None and row.is_active else None
 
 
@@ -112,28 +111,22 @@ def create_token(db: Database, email: str, name: str = "") -> str:
     """Issue an API token for the user; the token is returned once and stored only hashed."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.session() as s:
-        user = s.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+        user = user_by_email(s, email.strip().lower())
         if user is None:
             raise NotFound(f"no user with e-mail {email}")
-        s.add(
-            ApiTokenRow(
-                user_id=user.id, token_hash=_hash_token(token), prefix=token[:10], name=name
-            )
+        add_api_token(
+            s, user_id=user.id, token_hash=_hash_token(token), prefix=token[:10], name=name
         )
     return token
 
 
 def user_for_token(db: Database, token: str) -> User:
     with db.session() as s:
-        row = s.scalar(
-            select(ApiTokenRow).where(
-                ApiTokenRow.token_hash == _hash_token(token), ApiTokenRow.revoked_at.is_(None)
-            )
-        )
+        row = live_token(s, _hash_token(token))
         if row is None:
             raise NotAuthenticated("invalid or revoked API token")
-        user = s.get(UserRow, row.user_id)
+        user = user_by_id(s, row.user_id)
         if user is None or not user.is_active:
             raise NotAuthenticated("the token's user is disabled")
-        row.last_used_at = utcnow()
+        mark_token_used(row, utcnow())
         return User.from_row(user)

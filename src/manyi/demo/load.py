@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-
 from manyi.accounts.service import create_user
 from manyi.demo.company import generate_company
 from manyi.demo.feedback import generate_feedback
@@ -26,16 +24,16 @@ from manyi.ingestion.feedback import FeedbackIn
 from manyi.ingestion.pipeline import Enqueue, FeedbackBatch, IntakeOptions, ResponseBatch, record
 from manyi.ingestion.responses import ResponseIn
 from manyi.storage.database import Database
-from manyi.storage.insert import insert_ignore
-from manyi.storage.tables import (
-    ChannelRow,
-    CustomerRow,
-    DepartmentRow,
-    FeedbackItemRow,
-    ResponseRow,
-    SurveyRow,
-    TouchpointRow,
+from manyi.storage.feedback import count_feedback
+from manyi.storage.organisation import (
+    department_ids,
+    insert_channels,
+    insert_departments,
+    insert_touchpoints,
 )
+from manyi.storage.references import count_customers, insert_customers
+from manyi.storage.responses import count_responses
+from manyi.storage.surveys import survey_id_by_code
 from manyi.storage.types import utcnow
 from manyi.surveys.service import create_survey
 
@@ -65,28 +63,23 @@ class DemoSummary:
 def _reference_data(db: Database, seed: int) -> Any:
     company = generate_company(seed)
     with db.session() as s:
-        insert_ignore(
+        insert_departments(
             s,
-            DepartmentRow,
             [
                 {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "created_at": utcnow()}
                 for d in company.departments
             ],
-            conflict=("code",),
         )
-        deps = dict(s.execute(select(DepartmentRow.code, DepartmentRow.id)).all())
-        insert_ignore(
+        deps = department_ids(s)
+        insert_channels(
             s,
-            ChannelRow,
             [
                 {"code": c.code, "kind": c.kind.value, "name_zh": c.name_zh, "name_en": c.name_en}
                 for c in company.channels
             ],
-            conflict=("code",),
         )
-        insert_ignore(
+        insert_touchpoints(
             s,
-            TouchpointRow,
             [
                 {
                     "code": t.code,
@@ -97,7 +90,6 @@ def _reference_data(db: Database, seed: int) -> Any:
                 }
                 for t in company.touchpoints
             ],
-            conflict=("code",),
         )
         rows = [
             {
@@ -119,7 +111,7 @@ def _reference_data(db: Database, seed: int) -> Any:
             for c in company.customers
         ]
         for start in range(0, len(rows), BATCH):
-            insert_ignore(s, CustomerRow, rows[start : start + BATCH], conflict=("external_id",))
+            insert_customers(s, rows[start : start + BATCH])
     return company
 
 
@@ -128,7 +120,7 @@ def _surveys(db: Database) -> dict[str, int]:
     for key in SURVEY_KEYS:
         code = f"demo-{key}"
         with db.session() as s:
-            existing = s.scalar(select(SurveyRow.id).where(SurveyRow.code == code))
+            existing = survey_id_by_code(s, code)
         ids[key] = (
             existing
             if existing is not None
@@ -234,28 +226,8 @@ def load_demo(
             progress(done, total)
     admin_created = _users(db, admin_email, admin_password)
     with db.session() as s:
-        n_resp = int(
-            s.scalar(
-                select(func.count()).select_from(ResponseRow).where(ResponseRow.source == "demo")
-            )
-            or 0
-        )
-        length = func.jsonb_array_length if db.dialect == "postgresql" else func.json_array_length
-        flagged = int(
-            s.scalar(
-                select(func.count())
-                .select_from(ResponseRow)
-                .where(ResponseRow.source == "demo", length(ResponseRow.quality_flags) > 0)
-            )
-            or 0
-        )
-        n_fb = int(
-            s.scalar(
-                select(func.count())
-                .select_from(FeedbackItemRow)
-                .where(FeedbackItemRow.source == "demo")
-            )
-            or 0
-        )
-        n_cust = int(s.scalar(select(func.count()).select_from(CustomerRow)) or 0)
+        n_resp = count_responses(s, source="demo")
+        flagged = count_responses(s, source="demo", flagged_only=True)
+        n_fb = count_feedback(s, source="demo")
+        n_cust = count_customers(s)
     return DemoSummary(survey_ids, n_resp, flagged, n_fb, n_cust, admin_email, admin_created)

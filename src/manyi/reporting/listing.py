@@ -6,19 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
-
 from manyi.errors import InvalidInput, NotFound
 from manyi.storage.database import Database
-from manyi.storage.tables import (
-    ChannelRow,
-    DepartmentRow,
-    FeedbackItemRow,
-    ResponseRow,
-    SurveyRow,
-    TouchpointRow,
-)
+from manyi.storage.feedback import feedback_by_id, feedback_page
+from manyi.storage.references import Codes, codes
+from manyi.storage.responses import response_by_id, response_page
+from manyi.storage.surveys import survey_row
+from manyi.storage.tables import FeedbackItemRow, ResponseRow
 
 MAX_PAGE = 500
 
@@ -38,21 +32,7 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidInput("offset must not be negative")
 
 
-def _page(s: Session, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
-    count = s.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    return list(s.execute(query.limit(limit).offset(offset)).all()), count
-
-
-def _codes(s: Session) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
-    channels = dict(s.execute(select(ChannelRow.id, ChannelRow.code)).all())
-    touchpoints = dict(s.execute(select(TouchpointRow.id, TouchpointRow.code)).all())
-    departments = dict(s.execute(select(DepartmentRow.id, DepartmentRow.code)).all())
-    return channels, touchpoints, departments
-
-
-def _response_dict(
-    r: ResponseRow, channels: dict[int, str], touchpoints: dict[int, str], personal_data: bool
-) -> dict[str, Any]:
+def _response_dict(r: ResponseRow, refs: Codes, personal_data: bool) -> dict[str, Any]:
     # Open answers are stored redacted; roles allowed to see personal data get the originals.
     answers = {**r.answers, **(r.raw_answers or {})} if personal_data else r.answers
     return {
@@ -60,8 +40,8 @@ def _response_dict(
         "survey_id": r.survey_id,
         "survey_version": r.survey_version,
         "customer_id": r.customer_id,
-        "channel": channels.get(r.channel_id) if r.channel_id else None,
-        "touchpoint": touchpoints.get(r.touchpoint_id) if r.touchpoint_id else None,
+        "channel": refs.channels.get(r.channel_id) if r.channel_id else None,
+        "touchpoint": refs.touchpoints.get(r.touchpoint_id) if r.touchpoint_id else None,
         "started_at": r.started_at,
         "submitted_at": r.submitted_at,
         "language": r.language,
@@ -86,49 +66,24 @@ def list_responses(
     """A page of a survey's responses, newest first; ``personal_data``: show raw open answers."""
     _check_page(limit, offset)
     with db.session() as s:
-        if s.get(SurveyRow, survey_id) is None:
+        if survey_row(s, survey_id) is None:
             raise NotFound(f"no survey with id {survey_id}")
-        query = select(ResponseRow).where(ResponseRow.survey_id == survey_id)
-        if since:
-            query = query.where(ResponseRow.submitted_at >= since)
-        if until:
-            query = query.where(ResponseRow.submitted_at < until)
-        if flagged is not None:
-            length = (
-                func.jsonb_array_length
-                if s.get_bind().dialect.name == "postgresql"
-                else func.json_array_length
-            )
-            n_flags = length(ResponseRow.quality_flags)
-            query = query.where(n_flags > 0 if flagged else n_flags == 0)
-        rows, count = _page(
-            s, query.order_by(ResponseRow.submitted_at.desc(), ResponseRow.id.desc()), limit, offset
+        rows, count = response_page(
+            s, survey_id, since=since, until=until, flagged=flagged, limit=limit, offset=offset
         )
-        channels, touchpoints, _ = _codes(s)
-        return Page(
-            [_response_dict(r[0], channels, touchpoints, personal_data) for r in rows],
-            count,
-            limit,
-            offset,
-        )
+        maps = codes(s)
+        return Page([_response_dict(r, maps, personal_data) for r in rows], count, limit, offset)
 
 
 def get_response(db: Database, response_id: int, *, personal_data: bool = False) -> dict[str, Any]:
     with db.session() as s:
-        row = s.get(ResponseRow, response_id)
+        row = response_by_id(s, response_id)
         if row is None:
             raise NotFound(f"no response with id {response_id}")
-        channels, touchpoints, _ = _codes(s)
-        return _response_dict(row, channels, touchpoints, personal_data)
+        return _response_dict(row, codes(s), personal_data)
 
 
-def _feedback_dict(
-    f: FeedbackItemRow,
-    channels: dict[int, str],
-    touchpoints: dict[int, str],
-    departments: dict[int, str],
-    personal_data: bool,
-) -> dict[str, Any]:
+def _feedback_dict(f: FeedbackItemRow, refs: Codes, personal_data: bool) -> dict[str, Any]:
     # The text is stored redacted; roles allowed to see personal data get the original.
     return {
         "id": f.id,
@@ -136,9 +91,9 @@ def _feedback_dict(
         "text": f.raw_text if personal_data and f.raw_text else f.text,
         "rating": f.rating,
         "customer_id": f.customer_id,
-        "channel": channels.get(f.channel_id) if f.channel_id else None,
-        "touchpoint": touchpoints.get(f.touchpoint_id) if f.touchpoint_id else None,
-        "department": departments.get(f.department_id) if f.department_id else None,
+        "channel": refs.channels.get(f.channel_id) if f.channel_id else None,
+        "touchpoint": refs.touchpoints.get(f.touchpoint_id) if f.touchpoint_id else None,
+        "department": refs.departments.get(f.department_id) if f.department_id else None,
         "occurred_at": f.occurred_at,
         "source": f.source,
         "external_id": f.external_id,
@@ -166,36 +121,23 @@ def list_feedback(
     """A page of feedback items, newest first; ``personal_data``: show the original texts."""
     _check_page(limit, offset)
     with db.session() as s:
-        query = select(FeedbackItemRow)
-        if kind:
-            query = query.where(FeedbackItemRow.kind == kind)
-        if department:
-            dep = aliased(DepartmentRow)
-            query = query.join(dep, dep.id == FeedbackItemRow.department_id).where(
-                dep.code == department
-            )
-        if since:
-            query = query.where(FeedbackItemRow.occurred_at >= since)
-        if until:
-            query = query.where(FeedbackItemRow.occurred_at < until)
-        if q:
-            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(FeedbackItemRow.text.like(f"%{escaped}%", escape="\\"))
-        rows, count = _page(
+        rows, count = feedback_page(
             s,
-            query.order_by(FeedbackItemRow.occurred_at.desc(), FeedbackItemRow.id.desc()),
-            limit,
-            offset,
+            kind=kind,
+            department=department,
+            since=since,
+            until=until,
+            q=q,
+            limit=limit,
+            offset=offset,
         )
-        maps = _codes(s)
-        return Page(
-            [_feedback_dict(r[0], *maps, personal_data) for r in rows], count, limit, offset
-        )
+        maps = codes(s)
+        return Page([_feedback_dict(r, maps, personal_data) for r in rows], count, limit, offset)
 
 
 def get_feedback(db: Database, feedback_id: int, *, personal_data: bool = False) -> dict[str, Any]:
     with db.session() as s:
-        row = s.get(FeedbackItemRow, feedback_id)
+        row = feedback_by_id(s, feedback_id)
         if row is None:
             raise NotFound(f"no feedback item with id {feedback_id}")
-        return _feedback_dict(row, *_codes(s), personal_data)
+        return _feedback_dict(row, codes(s), personal_data)

@@ -1,15 +1,18 @@
-"""Feedback repository: inserts, duplicate and idempotency look-ups for feedback items."""
+"""Feedback repository: inserts, duplicate and idempotency look-ups for feedback items, and
+their paged, filtered listing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from manyi.storage.insert import insert_ignore
-from manyi.storage.tables import FeedbackItemRow
+from manyi.storage.paging import fetch_page
+from manyi.storage.tables import DepartmentRow, FeedbackItemRow
 
 #: (id, external_id, idempotency_key) of an inserted feedback item.
 Inserted = tuple[int, str | None, str | None]
@@ -54,3 +57,58 @@ def stored_feedback(
             FeedbackItemRow.external_id == external_id
         )
     return session.scalar(select(FeedbackItemRow).where(condition))
+
+
+def feedback_by_id(session: Session, feedback_id: int) -> FeedbackItemRow | None:
+    return session.get(FeedbackItemRow, feedback_id)
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern for "contains ``text``": its own % and _ match only themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def feedback_page(
+    session: Session,
+    *,
+    kind: str | None = None,
+    department: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    q: str | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[list[FeedbackItemRow], int]:
+    """Feedback items that occurred in [since, until), newest first: one page and the total.
+
+    ``department`` is a department code; ``q`` keeps items whose (redacted) text contains it.
+    """
+    query = select(FeedbackItemRow)
+    if kind:
+        query = query.where(FeedbackItemRow.kind == kind)
+    if department:
+        query = query.join(DepartmentRow, DepartmentRow.id == FeedbackItemRow.department_id).where(
+            DepartmentRow.code == department
+        )
+    if since:
+        query = query.where(FeedbackItemRow.occurred_at >= since)
+    if until:
+        query = query.where(FeedbackItemRow.occurred_at < until)
+    if q:
+        query = query.where(FeedbackItemRow.text.like(_like_pattern(q), escape="\\"))
+    # The id breaks ties between items of the same instant, so pages are stable.
+    query = query.order_by(FeedbackItemRow.occurred_at.desc(), FeedbackItemRow.id.desc())
+    return fetch_page(session, query, limit=limit, offset=offset)
+
+
+def count_feedback(session: Session, *, source: str) -> int:
+    """Feedback items stored from ``source``."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(FeedbackItemRow)
+            .where(FeedbackItemRow.source == source)
+        )
+        or 0
+    )

@@ -1,11 +1,13 @@
-"""Reference repository: resolve channel, touchpoint, department and customer codes to ids."""
+"""Reference repository: resolve channel, touchpoint, department and customer codes to ids
+(and ids back to codes); store and count customers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from manyi.errors import FieldError
@@ -106,3 +108,34 @@ class References:
             found = row.id
         self._cache[key] = found
         return found
+
+
+@dataclass(frozen=True)
+class Codes:
+    """id -> code of every channel, touchpoint and department (to show codes, not ids)."""
+
+    channels: dict[int, str]
+    touchpoints: dict[int, str]
+    departments: dict[int, str]
+
+
+def codes(session: Session) -> Codes:
+    """The codes of all channels, touchpoints and departments (small tables, read whole)."""
+    return Codes(
+        channels=_code_map(session, ChannelRow),
+        touchpoints=_code_map(session, TouchpointRow),
+        departments=_code_map(session, DepartmentRow),
+    )
+
+
+def _code_map(session: Session, table: Any) -> dict[int, str]:
+    return {int(i): str(c) for i, c in session.execute(select(table.id, table.code)).all()}
+
+
+def insert_customers(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert customers (dicts of CustomerRow attributes), skipping external ids already stored."""
+    insert_ignore(session, CustomerRow, rows, conflict=("external_id",))
+
+
+def count_customers(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(CustomerRow)) or 0)

@@ -1,14 +1,18 @@
-"""Response repository: inserts, idempotency look-ups and the reads intake needs."""
+"""Response repository: inserts, idempotency look-ups, the reads intake needs, and the
+paged, filtered listing of a survey's responses."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from manyi.storage.insert import insert_ignore
+from manyi.storage.paging import fetch_page
+from manyi.storage.quality import quality_flag_count
 from manyi.storage.tables import ResponseRow
 
 
@@ -74,3 +78,56 @@ def response_by_idempotency_key(session: Session, survey_id: int, key: str) -> R
             ResponseRow.survey_id == survey_id, ResponseRow.idempotency_key == key
         )
     )
+
+
+def response_by_id(session: Session, response_id: int) -> ResponseRow | None:
+    return session.get(ResponseRow, response_id)
+
+
+def response_page(
+    session: Session,
+    survey_id: int,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    flagged: bool | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[list[ResponseRow], int]:
+    """A survey's responses submitted in [since, until), newest first: one page and the total.
+
+    ``flagged``: True keeps only responses with a quality flag, False only those without,
+    None both.
+    """
+    query = select(ResponseRow).where(ResponseRow.survey_id == survey_id)
+    if since:
+        query = query.where(ResponseRow.submitted_at >= since)
+    if until:
+        query = query.where(ResponseRow.submitted_at < until)
+    if flagged is not None:
+        n_flags = quality_flag_count(session)
+        query = query.where(n_flags > 0 if flagged else n_flags == 0)
+    # The id breaks ties between responses submitted in the same instant, so pages are stable.
+    query = query.order_by(ResponseRow.submitted_at.desc(), ResponseRow.id.desc())
+    return fetch_page(session, query, limit=limit, offset=offset)
+
+
+def responses_per_survey(session: Session, survey_ids: Iterable[int]) -> dict[int, int]:
+    """survey id -> stored responses, for the surveys ``survey_ids`` that have any."""
+    ids = list(survey_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ResponseRow.survey_id, func.count())
+        .where(ResponseRow.survey_id.in_(ids))
+        .group_by(ResponseRow.survey_id)
+    ).all()
+    return {int(sid): int(n) for sid, n in rows}
+
+
+def count_responses(session: Session, *, source: str, flagged_only: bool = False) -> int:
+    """Responses stored from ``source`` (only those with a quality flag if asked)."""
+    query = select(func.count()).select_from(ResponseRow).where(ResponseRow.source == source)
+    if flagged_only:
+        query = query.where(quality_flag_count(session) > 0)
+    return int(session.scalar(query) or 0)

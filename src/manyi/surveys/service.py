@@ -7,14 +7,22 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from manyi.domain.enums import SurveyStatus
 from manyi.domain.survey import SurveyDefinition
-from manyi.errors import Conflict, FieldError, InvalidInput, NotFound
+from manyi.errors import FieldError, InvalidInput, NotFound
 from manyi.storage.database import Database
-from manyi.storage.tables import ResponseRow, SurveyRow, SurveyVersionRow
+from manyi.storage.responses import responses_per_survey
+from manyi.storage.surveys import (
+    add_survey,
+    add_survey_version,
+    current_survey,
+    set_survey_status,
+    survey_id_by_code,
+    survey_page,
+    survey_row,
+    version_definition,
+)
 
 
 @dataclass(frozen=True)
@@ -60,35 +68,34 @@ def create_survey(
     except ValueError:
         raise InvalidInput(f"unknown status {status!r}") from None
     with db.session() as s:
-        row = SurveyRow(
-            code=code, title=parsed.title.get("zh-CN"), status=status.value, current_version=1
+        row = add_survey(
+            s,
+            code=code,
+            title=parsed.title.get("zh-CN"),
+            status=status.value,
+            definition=_dump(parsed),
         )
-        s.add(row)
-        try:
-            s.flush()
-        except IntegrityError:
-            raise Conflict(f"a survey with code {code!r} already exists") from None
-        s.add(SurveyVersionRow(survey_id=row.id, version=1, definition=_dump(parsed)))
-        s.flush()
         return Survey(
             row.id, row.code, row.title, status, 1, parsed, row.created_at, row.updated_at
         )
 
 
 def get_survey(db: Database, survey_id: int, version: int | None = None) -> Survey:
+    """The survey with its current definition, or with version ``version`` of it."""
     with db.session() as s:
-        row = s.get(SurveyRow, survey_id)
-        if row is None:
-            raise NotFound(f"no survey with id {survey_id}")
-        wanted = version or row.current_version
-        ver = s.scalar(
-            select(SurveyVersionRow).where(
-                SurveyVersionRow.survey_id == survey_id, SurveyVersionRow.version == wanted
-            )
-        )
-        if ver is None:
-            raise NotFound(f"survey {survey_id} has no version {wanted}")
-        definition = SurveyDefinition.model_validate(ver.definition)
+        if not version:
+            current = current_survey(s, survey_id)
+            row, wanted, stored = current.survey, current.version, current.definition
+        else:
+            found = survey_row(s, survey_id)
+            if found is None:
+                raise NotFound(f"no survey with id {survey_id}")
+            row, wanted = found, version
+            at_version = version_definition(s, survey_id, version)
+            if at_version is None:
+                raise NotFound(f"survey {survey_id} has no version {version}")
+            stored = at_version
+        definition = SurveyDefinition.model_validate(stored)
         return Survey(
             row.id,
             row.code,
@@ -105,12 +112,13 @@ def find_survey_id(db: Database, ref: str | int) -> int:
     """Resolve a survey given by id or by code."""
     with db.session() as s:
         if isinstance(ref, int) or str(ref).isdigit():
-            row = s.get(SurveyRow, int(ref))
+            row = survey_row(s, int(ref))
+            found = row.id if row is not None else None
         else:
-            row = s.scalar(select(SurveyRow).where(SurveyRow.code == str(ref)))
-        if row is None:
+            found = survey_id_by_code(s, str(ref))
+        if found is None:
             raise NotFound(f"no survey {ref!r}")
-        return row.id
+        return found
 
 
 @dataclass(frozen=True)
@@ -128,20 +136,10 @@ def list_surveys(
     db: Database, *, status: SurveyStatus | None = None, limit: int = 100, offset: int = 0
 ) -> tuple[list[SurveySummary], int]:
     with db.session() as s:
-        query = select(SurveyRow)
-        total_q = select(func.count()).select_from(SurveyRow)
-        if status is not None:
-            query = query.where(SurveyRow.status == status.value)
-            total_q = total_q.where(SurveyRow.status == status.value)
-        rows = s.scalars(query.order_by(SurveyRow.id).limit(limit).offset(offset)).all()
-        counts = dict(
-            s.execute(
-                select(ResponseRow.survey_id, func.count())
-                .where(ResponseRow.survey_id.in_([r.id for r in rows]))
-                .group_by(ResponseRow.survey_id)
-            ).all()
+        rows, total = survey_page(
+            s, status=status.value if status is not None else None, limit=limit, offset=offset
         )
-        total = s.scalar(total_q) or 0
+        counts = responses_per_survey(s, [r.id for r in rows])
         return [
             SurveySummary(
                 r.id,
@@ -149,7 +147,7 @@ def list_surveys(
                 r.title,
                 SurveyStatus(r.status),
                 r.current_version,
-                int(counts.get(r.id, 0)),
+                counts.get(r.id, 0),
                 r.updated_at,
             )
             for r in rows
@@ -160,16 +158,7 @@ def revise_survey(db: Database, survey_id: int, definition: Any) -> Survey:
     """Store a new version; earlier responses keep pointing at the version they answered."""
     parsed = parse_definition(definition)
     with db.session() as s:
-        row = s.get(SurveyRow, survey_id, with_for_update=True)
-        if row is None:
-            raise NotFound(f"no survey with id {survey_id}")
-        row.current_version += 1
-        row.title = parsed.title.get("zh-CN")
-        s.add(
-            SurveyVersionRow(
-                survey_id=row.id, version=row.current_version, definition=_dump(parsed)
-            )
-        )
+        add_survey_version(s, survey_id, title=parsed.title.get("zh-CN"), definition=_dump(parsed))
     return get_survey(db, survey_id)
 
 
@@ -179,8 +168,5 @@ def set_status(db: Database, survey_id: int, status: SurveyStatus | str) -> Surv
     except ValueError:
         raise InvalidInput(f"unknown status {status!r}") from None
     with db.session() as s:
-        row = s.get(SurveyRow, survey_id)
-        if row is None:
-            raise NotFound(f"no survey with id {survey_id}")
-        row.status = status.value
+        set_survey_status(s, survey_id, status.value)
     return get_survey(db, survey_id)
