@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from manyi.storage.quality import quality_flag_count
 from manyi.storage.tables import AnswerRow, ResponseRow
 
 ANSWERS = cast(Table, AnswerRow.__table__)
@@ -47,15 +48,6 @@ def insert_answer_rows(session: Session, cells: list[dict[str, Any]]) -> None:
     connection.exec_driver_sql(sql, rows)
 
 
-def _flag_count(session: Session) -> Any:
-    length = (
-        func.jsonb_array_length
-        if session.get_bind().dialect.name == "postgresql"
-        else func.json_array_length
-    )
-    return length(ResponseRow.quality_flags)
-
-
 def score_histogram(
     session: Session,
     survey_id: int,
@@ -82,7 +74,7 @@ def score_histogram(
     )
     if not include_flagged:
         query = query.join(ResponseRow, ResponseRow.id == AnswerRow.response_id).where(
-            _flag_count(session) == 0
+            quality_flag_count(session) == 0
         )
     return [(float(v), int(n)) for v, n in session.execute(query).all() if v is not None]
 
@@ -95,5 +87,5 @@ def response_counts(
     if since is not None:
         query = query.where(ResponseRow.submitted_at >= since)
     if flagged_only:
-        query = query.where(_flag_count(session) > 0)
+        query = query.where(quality_flag_count(session) > 0)
     return {int(sid): int(n) for sid, n in session.execute(query).all()}
