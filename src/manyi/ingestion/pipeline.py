@@ -246,7 +246,7 @@ def _record_responses(s: Session, batch: ResponseBatch, options: IntakeOptions) 
     errors: dict[int, list[FieldError]] = {}
     for i, item in enumerate(batch.items):
         key = _item_key(batch.idempotency_key, i, count)
-        request_hash = fingerprint(item.__dict__)
+        request_hash = fingerprint(item.__dict__) if key else ""
         if key:
             existing = _by_idempotency_key(s, ctx.survey_id, key, request_hash, i)
             if existing is not None:
