@@ -144,3 +144,31 @@ def make_reference_data(db: Database) -> None:
 def make_user_token(db: Database, role: Role = Role.ADMIN, email: str = "admin@example.com") -> str:
     create_user(db, email, "correct horse battery", role)
     return create_token(db, email)
+
+
+def sign_in(
+    client: Any, email: str = "admin@example.com", password: str = "correct horse battery"
+) -> Any:
+    """Sign ``client`` (a TestClient) in through the login form, CSRF token included."""
+    import re
+
+    form = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    if token is None:
+        raise AssertionError("the login page has no CSRF token")
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token.group(1)}
+    )
+
+
+def signed_in_client(db: Database, data_dir: Any) -> Any:
+    """An app client on ``db`` with the factory admin (make_user_token) signed in."""
+    from fastapi.testclient import TestClient
+
+    from manyi.app import create_app
+    from manyi.config import Settings
+
+    make_user_token(db)
+    client = TestClient(create_app(Settings(environment="test", data_dir=data_dir), db))
+    sign_in(client)
+    return client

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from factories import make_user_token
+from factories import make_user_token, sign_in
 from manyi.app import create_app
 from manyi.config import Settings
 from manyi.storage.database import Database
@@ -83,17 +83,7 @@ def test_aspect_page_dates_and_numbers_follow_the_language(
     from manyi.ingestion.feedback import FeedbackIn, record_feedback
 
     make_user_token(sqlite_db)
-    form = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token
-    client.post(
-        "/login",
-        data={
-            "email": "admin@example.com",
-            "password": "correct horse battery",
-            "csrf_token": token.group(1),
-        },
-    )
+    sign_in(client)
     record_feedback(sqlite_db, [FeedbackIn(text="价格太贵了")])
     enrich_pending(sqlite_db)
     zh = client.get("/themes/price?lang=zh-CN").text

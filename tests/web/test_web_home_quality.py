@@ -9,9 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from factories import good_answers, make_survey, make_user_token
-from manyi.app import create_app
-from manyi.config import Settings
+from factories import good_answers, make_survey, signed_in_client
 from manyi.ingestion.pipeline import ResponseBatch, record
 from manyi.ingestion.responses import ResponseIn
 from manyi.storage.database import Database
@@ -19,19 +17,7 @@ from manyi.storage.types import utcnow
 
 
 def _signed_in(db: Database, tmp_path: Path) -> TestClient:
-    make_user_token(db)
-    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
-    page = client.get("/login?lang=en")
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert csrf
-    client.post(
-        "/login",
-        data={
-            "email": "admin@example.com",
-            "password": "correct horse battery",
-            "csrf_token": csrf.group(1),
-        },
-    )
+    client: TestClient = signed_in_client(db, tmp_path)
     return client
 
 

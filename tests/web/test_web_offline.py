@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from factories import make_user_token
-from manyi.app import create_app
-from manyi.config import Settings
+from factories import signed_in_client
 from manyi.enrichment.service import enrich_pending
 from manyi.ingestion.feedback import FeedbackIn, record_feedback
 from manyi.storage.database import Database
@@ -47,21 +45,9 @@ def test_the_pattern_finds_external_urls() -> None:
 
 @pytest.fixture
 def signed_in(sqlite_db: Database, tmp_path: Path) -> TestClient:
-    make_user_token(sqlite_db)
     record_feedback(sqlite_db, [FeedbackIn(text=t) for t in ("价格太贵了", "价格实惠")])
     enrich_pending(sqlite_db)
-    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), sqlite_db))
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token
-    client.post(
-        "/login",
-        data={
-            "email": "admin@example.com",
-            "password": "correct horse battery",
-            "csrf_token": token.group(1),
-        },
-    )
+    client: TestClient = signed_in_client(sqlite_db, tmp_path)
     return client
 
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from factories import make_user_token
-from manyi.app import create_app
-from manyi.config import Settings
+from factories import signed_in_client
 from manyi.enrichment.service import enrich_pending
 from manyi.ingestion.feedback import FeedbackIn, record_feedback
 from manyi.reporting.themes import PAGE_SIZE
@@ -18,19 +16,7 @@ from manyi.storage.database import Database
 
 
 def _signed_in(db: Database, tmp_path: Path) -> TestClient:
-    make_user_token(db)
-    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token
-    client.post(
-        "/login",
-        data={
-            "email": "admin@example.com",
-            "password": "correct horse battery",
-            "csrf_token": token.group(1),
-        },
-    )
+    client: TestClient = signed_in_client(db, tmp_path)
     return client
 
 
