@@ -19,7 +19,7 @@ online_shopping (seed 0); manyi is scored on the same texts.
 Throughput is single-process, batch calls, wall clock, after a warm-up call (model
 loading excluded). "Short" means at most 30 characters: up to 5,000 short reviews of the
 online_shopping test split, where SnowNLP is at its fastest, are scored by manyi (with its
-memo of segmented words emptied first, so the figure is a cold start) and by SnowNLP in
+memos of results and segmented words emptied first, so the figure is a cold start) and by SnowNLP in
 the same run, and the ratio is printed.
 """
 
@@ -33,8 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from manyi.text.sentiment import SentimentModels, load_models, sentiment
-from manyi.text.sentiment_features import clear_word_cache
+from manyi.text.sentiment import SentimentModels, clear_memo, load_models, sentiment
 from manyi.text.training.data import (
     load_airline,
     load_chnsenticorp,
@@ -161,7 +160,7 @@ def main() -> None:
 
     short = [t for t in shop_all["text"] if len(t) <= SHORT_CHARS][:5000]
     full = shop_all["text"].tolist()
-    clear_word_cache()
+    clear_memo()
     _, short_speed = timed(manyi_labels, short)
     _, snow_short_speed = timed(snownlp_polarity, short)
     _, full_speed = timed(manyi_labels, full)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,10 +58,13 @@ __all__ = [
     "CLAUSE_WEIGHT",
     "CONTRAST_TAIL_WEIGHT",
     "MAX_CHARS",
+    "MEMO_CHARS",
+    "MEMO_SIZE",
     "MIXED_MARGIN",
     "ClauseSentiment",
     "Sentiment",
     "SentimentModels",
+    "clear_memo",
     "load_models",
     "model_version",
     "sentiment",
@@ -76,6 +80,10 @@ CLAUSE_WEIGHT = 0.25
 CONTRAST_TAIL_WEIGHT = 2.0
 #: Clause scores at or beyond ±this on both sides make a comment ``mixed``.
 MIXED_MARGIN = 0.5
+#: Comments of at most this many characters have their results remembered (LRU).
+MEMO_CHARS = 64
+#: How many short comments' results are remembered.
+MEMO_SIZE = 16_384
 #: Neutral band for two-class models whose metadata names none.
 DEFAULT_NEUTRAL_BAND = 0.2
 
@@ -356,6 +364,29 @@ def sentiment(texts: Sequence[str], *, models: SentimentModels | None = None) ->
     """
     items = _check(texts)
     chosen = models or load_models()
+    # Short comments repeat ("好评", "很满意", "ok"): their results are remembered per set
+    # of loaded models (load_models() keeps those for the life of the process, so their
+    # identity is a safe key). Scoring is row by row, so a remembered result is exactly
+    # what scoring again would give.
+    memo = _results if any(chosen is m for m in _cache.values()) else None
+    results: list[Sentiment | None] = [None] * len(items)
+    todo: dict[str, list[int]] = {}
+    for i, text in enumerate(items):
+        known = memo.get((id(chosen), text)) if memo is not None else None
+        if known is not None:
+            results[i] = known
+        else:
+            todo.setdefault(text, []).append(i)
+    fresh = list(todo)
+    for text, result in zip(fresh, _score_texts(fresh, chosen), strict=True):
+        for i in todo[text]:
+            results[i] = result
+        if memo is not None and len(text) <= MEMO_CHARS:
+            memo.put((id(chosen), text), result)
+    return [r for r in results if r is not None]
+
+
+def _score_texts(items: list[str], chosen: SentimentModels) -> list[Sentiment]:
     prepared = [normalize(t[:MAX_CHARS]) if t else "" for t in items]
     languages = [detect_language(t) if t else "empty" for t in prepared]
     results: list[Sentiment | None] = [None] * len(items)
@@ -370,3 +401,41 @@ def sentiment(texts: Sequence[str], *, models: SentimentModels | None = None) ->
         r if r is not None else Sentiment("neutral", 0.0, languages[i], 0.0, False, ())
         for i, r in enumerate(results)
     ]
+
+
+class _ResultMemo:
+    """A bounded, thread-safe LRU of the results of short comments."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[int, str], Sentiment] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, str]) -> Sentiment | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[int, str], value: Sentiment) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_results = _ResultMemo(MEMO_SIZE)
+
+
+def clear_memo() -> None:
+    """Forget remembered results and segmented words (to time a cold start)."""
+    from manyi.text.sentiment_features import clear_word_cache
+
+    _results.clear()
+    clear_word_cache()
