@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from manyi.demo.company import DEPARTMENTS, TOUCHPOINTS, Company, generate_company
-from manyi.demo.compose import BANKS
 from manyi.demo.feedback import KIND_SHARES, DemoFeedback, generate_feedback
 from manyi.demo.feedback_aspects import ASPECTS_BY_CODE
+from manyi.demo.phrases import phrase_bank
 from manyi.demo.timeline import demo_window
 from manyi.domain.enums import FeedbackKind
 from manyi.errors import InvalidInput
@@ -69,7 +69,7 @@ def test_texts_vary(feedback: list[DemoFeedback]) -> None:
     for language in ("zh", "en"):
         subset = [f.text for f in feedback if f.language == language]
         assert len(set(subset)) / len(subset) > 0.9
-    assert BANKS["zh"].phrase_count() > 400 and BANKS["en"].phrase_count() > 300
+    assert phrase_bank("zh").phrase_count() > 400 and phrase_bank("en").phrase_count() > 300
 
 
 def test_truth_agrees_with_kind_and_rating(feedback: list[DemoFeedback]) -> None:

@@ -17,8 +17,8 @@ import pytest
 import statsmodels.api as sm
 
 from manyi.demo.company import TOUCHPOINTS, Company, generate_company
-from manyi.demo.compose import BANKS
 from manyi.demo.drivers import DRIVER_CODES
+from manyi.demo.phrases import phrase_bank
 from manyi.demo.responses import DemoResponse, generate_responses
 from manyi.demo.servqual_items import SERVQUAL_ITEMS
 from manyi.demo.study_answers import KANO_TRUE_CATEGORY
@@ -170,7 +170,7 @@ def test_low_quality_share_and_patterns(responses: list[DemoResponse]) -> None:
     assert flagged / len(responses) == pytest.approx(0.03, abs=0.005)
     for flag in QualityFlag.SPEEDER, QualityFlag.STRAIGHT_LINER, QualityFlag.GIBBERISH:
         assert 0.006 < flags[flag] / len(responses) < 0.014
-    gibberish = set(BANKS["zh"].gibberish) | set(BANKS["en"].gibberish)
+    gibberish = set(phrase_bank("zh").gibberish) | set(phrase_bank("en").gibberish)
     for r in responses:
         seconds = (r.submitted_at - r.started_at).total_seconds()
         if r.injected_flag == QualityFlag.SPEEDER:
@@ -254,7 +254,7 @@ def _pattern(templates: list[str]) -> re.Pattern[str]:
 
 def test_open_answers_agree_with_the_scores(responses: list[DemoResponse]) -> None:
     for language, code in (("zh-CN", "zh"), ("en", "en")):
-        bank = BANKS[code]
+        bank = phrase_bank(code)
         pos = _pattern(
             [t for a in bank.aspects.values() for _, t in a["pos"]] + list(bank.pos_extras)
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from manyi.demo.names import FIRST_NAMES_EN, GIVEN_CHARS_ZH, LAST_NAMES_EN, SURNAMES_ZH
+from manyi.demo.names import name_parts
 from manyi.domain.enums import ChannelKind, JourneyStage
 from manyi.errors import InvalidInput
 
@@ -244,28 +244,30 @@ def touchpoint(code: str) -> Touchpoint:
 
 def _chinese_names(rng: np.random.Generator, n: int) -> list[tuple[str, str]]:
     """``n`` (name, pinyin local part) pairs: surname by frequency, one or two given characters."""
-    weights = np.array([w for _, _, w in SURNAMES_ZH])
-    surnames = rng.choice(len(SURNAMES_ZH), size=n, p=weights / weights.sum())
+    parts = name_parts()
+    weights = np.array([w for _, _, w in parts.surnames_zh])
+    surnames = rng.choice(len(parts.surnames_zh), size=n, p=weights / weights.sum())
     two_chars = rng.random(n) < 0.7
-    first = rng.integers(0, len(GIVEN_CHARS_ZH), size=n)
-    second = rng.integers(0, len(GIVEN_CHARS_ZH), size=n)
+    first = rng.integers(0, len(parts.given_chars_zh), size=n)
+    second = rng.integers(0, len(parts.given_chars_zh), size=n)
     names = []
     for i in range(n):
-        surname, surname_py, _ = SURNAMES_ZH[surnames[i]]
-        given, given_py = GIVEN_CHARS_ZH[first[i]]
+        surname, surname_py, _ = parts.surnames_zh[surnames[i]]
+        given, given_py = parts.given_chars_zh[first[i]]
         if two_chars[i]:
-            char, char_py = GIVEN_CHARS_ZH[second[i]]
+            char, char_py = parts.given_chars_zh[second[i]]
             given, given_py = given + char, given_py + char_py
         names.append((surname + given, f"{surname_py}.{given_py}"))
     return names
 
 
 def _english_names(rng: np.random.Generator, n: int) -> list[tuple[str, str]]:
-    firsts = rng.integers(0, len(FIRST_NAMES_EN), size=n)
-    lasts = rng.integers(0, len(LAST_NAMES_EN), size=n)
+    parts = name_parts()
+    firsts = rng.integers(0, len(parts.first_names_en), size=n)
+    lasts = rng.integers(0, len(parts.last_names_en), size=n)
     names = []
     for f, s in zip(firsts, lasts, strict=True):
-        first, last = FIRST_NAMES_EN[f], LAST_NAMES_EN[s]
+        first, last = parts.first_names_en[f], parts.last_names_en[s]
         local = f"{first}.{last}".lower().replace("'", "")
         names.append((f"{first} {last}", local))
     return names

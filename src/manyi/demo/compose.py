@@ -1,5 +1,8 @@
 """Composing natural-looking feedback sentences from the phrase banks.
 
+The banks (:mod:`manyi.demo.phrases`) are read when the first :class:`Composer` of a
+language is made, not when this module is imported.
+
 A :class:`Composer` holds one text's random details (order number, dates, product,
 staff name …) so that a slot used twice in one text gets the same value, and joins
 clauses the way each language does: Chinese clauses with ，and a final 。 (或 ！),
@@ -13,11 +16,9 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import ModuleType
 
-from manyi.demo import feedback_phrases_en, feedback_phrases_zh
+from manyi.demo.phrases import phrase_bank
 
 # Product names in the company's segments → phrase-bank product tags.
 PRODUCT_TAGS: dict[str, str] = {
@@ -27,7 +28,6 @@ PRODUCT_TAGS: dict[str, str] = {
     "电视": "tv",
     "小家电": "small",
 }
-_TAG = re.compile(r"^\[(\w+)\]")
 _MONTHS_EN = (
     "January",
     "February",
@@ -43,101 +43,6 @@ _MONTHS_EN = (
     "December",
 )
 
-
-@dataclass(frozen=True)
-class PhraseBank:
-    """One language's phrases, with product tags parsed: ``aspects[code][part]`` is a tuple
-    of ``(tag or None, text)``."""
-
-    language: str
-    aspects: dict[str, dict[str, tuple[tuple[str | None, str], ...]]]
-    incident_neg: tuple[str, ...]
-    incident_note: tuple[str, ...]
-    openings: dict[str, tuple[str, ...]]
-    closings: dict[str, tuple[str, ...]]
-    neg_extras: tuple[str, ...]
-    pos_extras: tuple[str, ...]
-    additive: tuple[str, ...]
-    contrast: tuple[str, ...]
-    call_openers: tuple[str, ...]
-    call_openers_verb: tuple[str, ...]
-    note_verbs: tuple[str, ...]
-    call_actions: tuple[str, ...]
-    call_routes: dict[str, tuple[str, ...]]
-    call_outcomes: tuple[str, ...]
-    pii_phone: tuple[str, ...]
-    pii_email: tuple[str, ...]
-    staff_names: tuple[str, ...]
-    agent_names: tuple[str, ...]
-    times: tuple[str, ...]
-    product_words: dict[str, tuple[str, ...]]
-    gibberish: tuple[str, ...]
-
-    @classmethod
-    def from_module(cls, language: str, module: ModuleType) -> PhraseBank:
-        def tagged(texts: Sequence[str]) -> tuple[tuple[str | None, str], ...]:
-            out = []
-            for text in texts:
-                match = _TAG.match(text)
-                out.append((match.group(1), text[match.end() :]) if match else (None, text))
-            return tuple(out)
-
-        aspects = {
-            code: {part: tagged(texts) for part, texts in parts.items()}
-            for code, parts in module.ASPECTS.items()
-        }
-        return cls(
-            language=language,
-            aspects=aspects,
-            incident_neg=module.INCIDENT_NEG,
-            incident_note=module.INCIDENT_NOTE,
-            openings=module.OPENINGS,
-            closings=module.CLOSINGS,
-            neg_extras=module.NEG_EXTRAS,
-            pos_extras=module.POS_EXTRAS,
-            additive=module.ADDITIVE,
-            contrast=module.CONTRAST,
-            call_openers=module.CALL_OPENERS,
-            call_openers_verb=module.CALL_OPENERS_VERB,
-            note_verbs=module.NOTE_VERBS,
-            call_actions=module.CALL_ACTIONS,
-            call_routes=module.CALL_ROUTES,
-            call_outcomes=module.CALL_OUTCOMES,
-            pii_phone=module.PII_PHONE,
-            pii_email=module.PII_EMAIL,
-            staff_names=module.STAFF_NAMES,
-            agent_names=module.AGENT_NAMES,
-            times=module.TIMES,
-            product_words=module.PRODUCT_WORDS,
-            gibberish=module.GIBBERISH,
-        )
-
-    def phrase_count(self) -> int:
-        """How many phrases the bank holds (for the docs)."""
-        aspect_phrases = sum(len(v) for parts in self.aspects.values() for v in parts.values())
-        groups: list[Sequence[str]] = [
-            self.incident_neg,
-            self.incident_note,
-            self.neg_extras,
-            self.pos_extras,
-            self.additive,
-            self.contrast,
-            self.call_openers,
-            self.call_actions,
-            self.call_outcomes,
-            self.pii_phone,
-            self.pii_email,
-            *self.openings.values(),
-            *self.closings.values(),
-            *self.call_routes.values(),
-        ]
-        return aspect_phrases + sum(len(g) for g in groups)
-
-
-BANKS: dict[str, PhraseBank] = {
-    "zh": PhraseBank.from_module("zh", feedback_phrases_zh),
-    "en": PhraseBank.from_module("en", feedback_phrases_en),
-}
 
 _MODEL_PATTERNS: dict[str, tuple[str, ...]] = {
     "fridge": ("BCD-{n3}WPG", "BCD-{n3}WFA", "AX-R{n3}"),
@@ -175,7 +80,7 @@ class Composer:
         email: str | None = None,
     ) -> None:
         self.rnd = rnd
-        self.bank = BANKS[language]
+        self.bank = phrase_bank(language)
         self.language = language
         self.product = product
         self.when = when

@@ -1,7 +1,7 @@
 """Unstructured demo feedback: complaints, call notes, reviews, e-mails, posts, staff notes.
 
 ``generate_feedback`` writes bilingual texts (about 85 % Chinese) compositionally from the
-phrase banks in :mod:`manyi.demo.feedback_phrases_zh` and :mod:`manyi.demo.feedback_phrases_en`
+phrase banks (:mod:`manyi.demo.phrases`, package data in ``resources/phrases_*.yaml``)
 and keeps what each text truly says in :class:`FeedbackTruth`, so that sentiment, aspect,
 topic and redaction features can be scored against it. During the delivery-partner
 incident (see :mod:`manyi.demo.timeline`) feedback volume rises and many of the extra

@@ -1,313 +1,100 @@
 """Name parts for synthetic customers: common Chinese surnames and given-name characters
 (with pinyin, for e-mail addresses) and common English first and last names.
 
-The surname weights follow the rough order of frequency in the 2020 census ranking (王, 李,
-张, 刘, 陈 …) so that generated names look like a real customer list; they are not
-meant as statistics. Combinations are random: a generated name is not a real person.
+The lists live in ``resources/names.yaml`` and are read the first time the demo company
+is generated (:func:`name_parts`), so that importing :mod:`manyi.demo` carries no name
+data. The surname weights follow the rough order of frequency in the 2020 census ranking
+(王, 李, 张, 刘, 陈 …) so that generated names look like a real customer list; they are
+not meant as statistics. Combinations are random: a generated name is not a real person.
 """
 
 from __future__ import annotations
 
-# (surname, pinyin, relative weight)
-SURNAMES_ZH: tuple[tuple[str, str, float], ...] = (
-    ("王", "wang", 7.1),
-    ("李", "li", 7.0),
-    ("张", "zhang", 6.7),
-    ("刘", "liu", 5.4),
-    ("陈", "chen", 4.5),
-    ("杨", "yang", 3.1),
-    ("黄", "huang", 2.5),
-    ("赵", "zhao", 2.0),
-    ("吴", "wu", 2.0),
-    ("周", "zhou", 1.9),
-    ("徐", "xu", 1.5),
-    ("孙", "sun", 1.4),
-    ("马", "ma", 1.4),
-    ("朱", "zhu", 1.3),
-    ("胡", "hu", 1.2),
-    ("郭", "guo", 1.2),
-    ("何", "he", 1.1),
-    ("林", "lin", 1.0),
-    ("高", "gao", 1.0),
-    ("罗", "luo", 1.0),
-    ("郑", "zheng", 0.9),
-    ("梁", "liang", 0.9),
-    ("谢", "xie", 0.8),
-    ("宋", "song", 0.7),
-    ("唐", "tang", 0.7),
-    ("许", "xu", 0.6),
-    ("邓", "deng", 0.6),
-    ("韩", "han", 0.6),
-    ("冯", "feng", 0.6),
-    ("曹", "cao", 0.6),
-    ("彭", "peng", 0.5),
-    ("曾", "zeng", 0.5),
-    ("肖", "xiao", 0.5),
-    ("田", "tian", 0.5),
-    ("董", "dong", 0.5),
-    ("潘", "pan", 0.4),
-    ("袁", "yuan", 0.4),
-    ("蔡", "cai", 0.4),
-    ("蒋", "jiang", 0.4),
-    ("余", "yu", 0.4),
-    ("于", "yu", 0.4),
-    ("杜", "du", 0.4),
-    ("叶", "ye", 0.4),
-    ("程", "cheng", 0.4),
-    ("魏", "wei", 0.3),
-    ("苏", "su", 0.3),
-    ("吕", "lv", 0.3),
-    ("丁", "ding", 0.3),
-    ("任", "ren", 0.3),
-    ("卢", "lu", 0.3),
-    ("姚", "yao", 0.3),
-    ("沈", "shen", 0.3),
-    ("钟", "zhong", 0.3),
-    ("姜", "jiang", 0.3),
-    ("崔", "cui", 0.3),
-    ("谭", "tan", 0.3),
-    ("陆", "lu", 0.3),
-    ("范", "fan", 0.2),
-    ("汪", "wang", 0.2),
-    ("廖", "liao", 0.2),
-    ("石", "shi", 0.2),
-    ("金", "jin", 0.2),
-    ("欧阳", "ouyang", 0.1),
-    ("司马", "sima", 0.05),
-)
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-# (character, pinyin) used for one- or two-character given names.
-GIVEN_CHARS_ZH: tuple[tuple[str, str], ...] = (
-    ("伟", "wei"),
-    ("芳", "fang"),
-    ("娜", "na"),
-    ("敏", "min"),
-    ("静", "jing"),
-    ("丽", "li"),
-    ("强", "qiang"),
-    ("磊", "lei"),
-    ("军", "jun"),
-    ("洋", "yang"),
-    ("勇", "yong"),
-    ("艳", "yan"),
-    ("杰", "jie"),
-    ("娟", "juan"),
-    ("涛", "tao"),
-    ("明", "ming"),
-    ("超", "chao"),
-    ("秀", "xiu"),
-    ("霞", "xia"),
-    ("平", "ping"),
-    ("刚", "gang"),
-    ("桂", "gui"),
-    ("英", "ying"),
-    ("华", "hua"),
-    ("玉", "yu"),
-    ("兰", "lan"),
-    ("萍", "ping"),
-    ("红", "hong"),
-    ("婷", "ting"),
-    ("雪", "xue"),
-    ("鹏", "peng"),
-    ("辉", "hui"),
-    ("斌", "bin"),
-    ("宇", "yu"),
-    ("浩", "hao"),
-    ("凯", "kai"),
-    ("健", "jian"),
-    ("俊", "jun"),
-    ("帆", "fan"),
-    ("晨", "chen"),
-    ("欣", "xin"),
-    ("怡", "yi"),
-    ("佳", "jia"),
-    ("琪", "qi"),
-    ("梓", "zi"),
-    ("涵", "han"),
-    ("轩", "xuan"),
-    ("子", "zi"),
-    ("雨", "yu"),
-    ("思", "si"),
-    ("博", "bo"),
-    ("文", "wen"),
-    ("彤", "tong"),
-    ("嘉", "jia"),
-    ("昊", "hao"),
-    ("然", "ran"),
-    ("晓", "xiao"),
-    ("亮", "liang"),
-    ("建", "jian"),
-    ("国", "guo"),
-    ("志", "zhi"),
-    ("海", "hai"),
-    ("波", "bo"),
-    ("林", "lin"),
-    ("慧", "hui"),
-    ("琳", "lin"),
-    ("颖", "ying"),
-    ("倩", "qian"),
-    ("丹", "dan"),
-    ("莉", "li"),
-    ("鑫", "xin"),
-    ("阳", "yang"),
-    ("航", "hang"),
-    ("泽", "ze"),
-    ("铭", "ming"),
-    ("诗", "shi"),
-    ("悦", "yue"),
-    ("瑶", "yao"),
-    ("珊", "shan"),
-    ("宁", "ning"),
-    ("春", "chun"),
-    ("秋", "qiu"),
-    ("冬", "dong"),
-    ("安", "an"),
-    ("德", "de"),
-    ("荣", "rong"),
-    ("庆", "qing"),
-    ("福", "fu"),
-    ("成", "cheng"),
-    ("立", "li"),
-)
+import yaml
 
-FIRST_NAMES_EN: tuple[str, ...] = (
-    "James",
-    "Mary",
-    "John",
-    "Patricia",
-    "Robert",
-    "Jennifer",
-    "Michael",
-    "Linda",
-    "David",
-    "Elizabeth",
-    "William",
-    "Susan",
-    "Richard",
-    "Jessica",
-    "Joseph",
-    "Sarah",
-    "Thomas",
-    "Karen",
-    "Daniel",
-    "Lisa",
-    "Matthew",
-    "Nancy",
-    "Anthony",
-    "Sandra",
-    "Mark",
-    "Emily",
-    "Paul",
-    "Michelle",
-    "Steven",
-    "Laura",
-    "Andrew",
-    "Rachel",
-    "Kevin",
-    "Amanda",
-    "Brian",
-    "Hannah",
-    "George",
-    "Olivia",
-    "Edward",
-    "Sophie",
-    "Ryan",
-    "Grace",
-    "Jacob",
-    "Chloe",
-    "Nicholas",
-    "Emma",
-    "Oliver",
-    "Charlotte",
-    "Liam",
-    "Amelia",
-    "Noah",
-    "Isla",
-    "Ethan",
-    "Ava",
-    "Lucas",
-    "Mia",
-    "Samuel",
-    "Ella",
-    "Benjamin",
-    "Lucy",
-    "Priya",
-    "Aisha",
-    "Arjun",
-    "Fatima",
-    "Wei",
-    "Mei",
-    "Kenji",
-    "Yuki",
-    "Minh",
-    "Linh",
-    "Carlos",
-    "Sofia",
-)
+from manyi.errors import InvalidInput
 
-LAST_NAMES_EN: tuple[str, ...] = (
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Miller",
-    "Davis",
-    "Wilson",
-    "Taylor",
-    "Anderson",
-    "Thomas",
-    "Moore",
-    "Martin",
-    "Jackson",
-    "Thompson",
-    "White",
-    "Harris",
-    "Clark",
-    "Lewis",
-    "Walker",
-    "Hall",
-    "Allen",
-    "Young",
-    "King",
-    "Wright",
-    "Scott",
-    "Green",
-    "Baker",
-    "Adams",
-    "Nelson",
-    "Hill",
-    "Campbell",
-    "Mitchell",
-    "Roberts",
-    "Carter",
-    "Phillips",
-    "Evans",
-    "Turner",
-    "Parker",
-    "Collins",
-    "Edwards",
-    "Stewart",
-    "Morris",
-    "Murphy",
-    "Cook",
-    "Rogers",
-    "Morgan",
-    "Cooper",
-    "Patel",
-    "Khan",
-    "Singh",
-    "Tan",
-    "Lim",
-    "Ng",
-    "Wong",
-    "Chan",
-    "Nguyen",
-    "Tanaka",
-    "Garcia",
-    "Lopez",
-    "O'Brien",
-    "MacDonald",
-    "Fraser",
-    "Reid",
-)
+NAMES_PATH = Path(__file__).with_name("resources") / "names.yaml"
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """The name lists of the demo customers.
+
+    Attributes
+    ----------
+    surnames_zh : tuple[tuple[str, str, float], ...]
+        ``(surname, pinyin, relative weight)``.
+    given_chars_zh : tuple[tuple[str, str], ...]
+        ``(character, pinyin)`` used for one- or two-character given names.
+    first_names_en, last_names_en : tuple[str, ...]
+        English first and last names.
+    """
+
+    surnames_zh: tuple[tuple[str, str, float], ...]
+    given_chars_zh: tuple[tuple[str, str], ...]
+    first_names_en: tuple[str, ...]
+    last_names_en: tuple[str, ...]
+
+
+@cache
+def name_parts() -> NameParts:
+    """The bundled name lists, read once per process.
+
+    Examples
+    --------
+    >>> name_parts().surnames_zh[0]
+    ('王', 'wang', 7.1)
+    """
+    return parse_name_parts(yaml.safe_load(NAMES_PATH.read_text(encoding="utf-8")), NAMES_PATH.name)
+
+
+def parse_name_parts(data: object, source: str) -> NameParts:
+    """Name lists from parsed YAML; raises :class:`InvalidInput` naming the bad entry."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{source}: the name lists are a mapping")
+    keys = ("surnames_zh", "given_chars_zh", "first_names_en", "last_names_en")
+    if set(data) != set(keys):
+        raise InvalidInput(f"{source}: expected exactly the keys {list(keys)}, got {list(data)}")
+    surnames = []
+    for row in _rows(data, "surnames_zh", source):
+        if not (
+            isinstance(row, list)
+            and len(row) == 3
+            and all(isinstance(part, str) and part for part in row[:2])
+            and isinstance(row[2], int | float)
+            and not isinstance(row[2], bool)
+            and row[2] > 0
+        ):
+            raise InvalidInput(
+                f"{source}: surnames_zh row {row!r} is not [surname, pinyin, weight>0]"
+            )
+        surnames.append((row[0], row[1], float(row[2])))
+    given = []
+    for row in _rows(data, "given_chars_zh", source):
+        if not (
+            isinstance(row, list) and len(row) == 2 and all(isinstance(p, str) and p for p in row)
+        ):
+            raise InvalidInput(f"{source}: given_chars_zh row {row!r} is not [character, pinyin]")
+        given.append((row[0], row[1]))
+    english: dict[str, tuple[str, ...]] = {}
+    for key in ("first_names_en", "last_names_en"):
+        rows = _rows(data, key, source)
+        names = tuple(name for name in rows if isinstance(name, str) and name)
+        if len(names) != len(rows):
+            raise InvalidInput(f"{source}: {key} must be a list of non-empty strings")
+        english[key] = names
+    return NameParts(
+        tuple(surnames), tuple(given), english["first_names_en"], english["last_names_en"]
+    )
+
+
+def _rows(data: dict[object, object], key: str, source: str) -> list[object]:
+    rows = data[key]
+    if not isinstance(rows, list) or not rows:
+        raise InvalidInput(f"{source}: {key} must be a non-empty list")
+    return rows

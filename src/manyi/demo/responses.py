@@ -31,7 +31,7 @@ from manyi.demo.company import (
     Company,
     generate_company,
 )
-from manyi.demo.compose import BANKS, PRODUCT_TAGS, Composer
+from manyi.demo.compose import PRODUCT_TAGS, Composer
 from manyi.demo.low_quality import (
     SPEEDER_SECONDS,
     SPEEDER_SECONDS_DEFAULT,
@@ -279,7 +279,7 @@ def generate_responses(
                 answers["suggestion"] = servqual_suggestion(composer, _worst_dimension(answers))
         if flag == QualityFlag.GIBBERISH:
             open_code = {"nps": "reason", "csat": "comment", "servqual": "suggestion"}[survey]
-            answers[open_code] = rnd.choice(BANKS[composer.language].gibberish)
+            answers[open_code] = rnd.choice(composer.bank.gibberish)
         if flag == QualityFlag.SPEEDER:
             low, high = SPEEDER_SECONDS.get(survey, SPEEDER_SECONDS_DEFAULT)
             seconds = rnd.uniform(low, high)
