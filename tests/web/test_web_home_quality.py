@@ -22,7 +22,7 @@ def _signed_in(db: Database, tmp_path: Path) -> TestClient:
 
 
 def _nps_cell(html: str) -> str:
-    cell = re.search(r'<td class="num nps">\s*<strong>([^<]+)</strong>', html)
+    cell = re.search(r'<td class="num nps"[^>]*>\s*<strong>([^<]+)</strong>', html)
     assert cell, html
     return cell.group(1)
 
