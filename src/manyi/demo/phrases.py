@@ -53,7 +53,8 @@ _REQUIRED: tuple[str, ...] = (
     "gibberish",
 )
 # Only Chinese call notes start with a verb (反映…, 投诉…), which changes the opener; a
-# bank without these keys never sees such a note.
+# bank without note_verbs treats no note as verb-first, and without call_openers_verb
+# uses call_openers.
 _OPTIONAL_LISTS: tuple[str, ...] = ("call_openers_verb", "note_verbs")
 
 
