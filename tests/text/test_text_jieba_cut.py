@@ -70,9 +70,9 @@ def test_memo_is_bounded_and_can_be_cleared(tokenizer: jieba.Tokenizer) -> None:
         cutter.cut(text)
     assert len(cutter._blocks) == 3
     assert list(cutter._blocks) == ["三三三", "四四四四", "五五五五五"]
-    cutter.cut("三三三")  # used again: moves to the end, the oldest is now 四四四四
+    cutter.cut("三三三")  # from the memo: first in, first out, so 三三三 goes next
     cutter.cut("六")
-    assert list(cutter._blocks) == ["五五五五五", "三三三", "六"]
+    assert list(cutter._blocks) == ["四四四四", "五五五五五", "六"]
     cutter.clear()
     assert len(cutter._blocks) == 0
     assert cutter.cut("南京市长江大桥") == tokenizer.lcut("南京市长江大桥", HMM=False)
