@@ -19,10 +19,14 @@ How :func:`opinions` reads one text:
    negation prefix or a trailing particle glued on by jieba (很丝滑, 不贵, 太少了) counts
    too;
 3. an opinion word is *negated* when a negator (不, 没有, not, never, …) stands right
-   before it, or two tokens before it with a degree word between (不太热情, "not very
-   good"): a negated positive counts as negative; a negated negative as half a positive
-   (不贵, "not bad" are mild praise);
-4. ``score = (P − N) / (P + N)`` over the positive weight P and the negative weight N;
+   before it, or two tokens before it with a degree word or determiner between (不太热情,
+   "not very good", "without a single complaint"), or, in Chinese, a clause-final 没有
+   follows a negative word (一句怨言都没有): a negated positive counts as negative; a
+   negated negative as half a positive (不贵, "not bad" are mild praise);
+4. 好 / 快 before a quantity (好几次, 快6天) and 好好 / 慢慢 before a verb are adverbs, not
+   opinion words; *problem words* (故障, "complaint") count :data:`PROBLEM_WEIGHT` of a
+   negative word;
+5. ``score = (P − N) / (P + N)`` over the positive weight P and the negative weight N;
    a text with only "so-so" words is an explicit neutral (score 0, ``neutral=True``); a
    text with no entry at all has no opinion (``score=None``).
 """
