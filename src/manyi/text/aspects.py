@@ -28,7 +28,8 @@ How, for a batch of comments:
    neutral (within ±``neutral_band``) without an explicit "so-so", it takes the
    sentiment of the whole comment instead (``context_weight``): the mean of the
    comment's opinion words and of ``scorer`` (default
-   :func:`manyi.text.sentiment.sentiment`) on the whole comment; its label is
+   :func:`manyi.text.sentiment.sentiment`) on the whole comment (0 when the comment's
+   only opinion words are so-so: "还行吧，一般般"); its label is
    ``positive``/``negative`` when the score is beyond ±``neutral_band``, else
    ``neutral``.
 
