@@ -19,8 +19,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# dev also installs tools/ (manyi_tools: text model training and evaluation), which the
+# installed manyi package does not carry
+$(VENV)/.installed-dev: pyproject.toml tools/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]' -e tools
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -38,8 +40,8 @@ serve: install
 	$(BIN)/manyi serve
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: install-dev
 	$(BIN)/mypy

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from manyi.text.sentiment import SentimentModels, load_models, sentiment
-from manyi.text.training.data import (
+from manyi_tools.text_training.data import (
     load_airline,
     load_chnsenticorp,
     load_online_shopping,

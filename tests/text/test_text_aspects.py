@@ -55,7 +55,7 @@ def test_english_comment_and_english_names() -> None:
 
 # Sentences and gold categories from SemEval-2014 Task 4 (Restaurants_Train_v2.xml,
 # sentence ids given) and AI Challenger 2018 (ktmud_chinese_valid.csv), mapped as in
-# manyi.text.evaluation.aspects_data.
+# manyi_tools.text_evaluation.aspects_data.
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -1,4 +1,4 @@
-"""Tests for manyi.text.evaluation.aspects: metrics, data mappings, supervised baseline."""
+"""Tests for manyi_tools.text_evaluation.aspects: metrics, data mappings, supervised baseline."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ import pytest
 from sklearn.metrics import f1_score, precision_score, recall_score
 
 from manyi.errors import InvalidInput
-from manyi.text.evaluation.aspects import (
+from manyi.text.taxonomy import default_taxonomy
+from manyi_tools.text_evaluation.aspects import (
     detection_scores,
     example_threshold_loo,
     main,
     polarity_scores,
     supervised_cv,
 )
-from manyi.text.evaluation.aspects_data import (
+from manyi_tools.text_evaluation.aspects_data import (
     AI_CHALLENGER_COLUMNS,
     AI_CHALLENGER_FILE,
     CODES_AI_CHALLENGER,
@@ -26,7 +27,6 @@ from manyi.text.evaluation.aspects_data import (
     load_ai_challenger,
     load_semeval,
 )
-from manyi.text.taxonomy import default_taxonomy
 
 CATS = ("a", "b", "c")
 LABELS = ("negative", "neutral", "positive")

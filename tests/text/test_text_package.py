@@ -32,3 +32,12 @@ def test_the_redaction_intake_uses_loads_no_model_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_training_and_evaluation_code_is_not_in_the_package() -> None:
+    # issue #9: `import manyi` carries what runs in production; the tools live in tools/
+    import importlib.util
+
+    for name in ("manyi.text.training", "manyi.text.evaluation"):
+        assert importlib.util.find_spec(name) is None, name
+    assert importlib.util.find_spec("manyi_tools.text_training") is not None

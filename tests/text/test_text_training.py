@@ -16,20 +16,20 @@ from sklearn.preprocessing import normalize
 
 from manyi.errors import InvalidInput
 from manyi.text.sentiment import load_models, sentiment
-from manyi.text.training.__main__ import main
-from manyi.text.training.data import (
+from manyi_tools.text_training.__main__ import main
+from manyi_tools.text_training.data import (
     clean_training_rows,
     load_labelled_csv,
     split_corpus,
     text_key,
 )
-from manyi.text.training.heads import (
+from manyi_tools.text_training.heads import (
     fit_encoder_head,
     fit_nb_head,
     fit_tfidf_head,
     log_count_ratio,
 )
-from manyi.text.training.train import TrainingOptions, train_from_csv
+from manyi_tools.text_training.train import TrainingOptions, train_from_csv
 from shared_data import shared_file
 
 

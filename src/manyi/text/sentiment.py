@@ -183,7 +183,7 @@ def _model_file(model_dir: Path, language: str) -> Path:
         return bundled
     raise InvalidInput(
         f"no {language} sentiment model in {model_dir}; train one with "
-        "`python -m manyi.text.training sentiment`"
+        "`python -m manyi_tools.text_training sentiment`"
     )
 
 
@@ -194,7 +194,7 @@ def load_models(model_dir: Path | None = None) -> SentimentModels:
     ----------
     model_dir : pathlib.Path, optional
         A directory with ``sentiment_zh.json``/``.npz`` and/or ``sentiment_en.json``/
-        ``.npz`` as written by ``python -m manyi.text.training sentiment --out DIR``.
+        ``.npz`` as written by ``python -m manyi_tools.text_training sentiment --out DIR``.
         A language missing there falls back to the bundled model. Default: the models
         shipped in ``manyi/text/models``.
 

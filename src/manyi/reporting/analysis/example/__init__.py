@@ -1,6 +1,6 @@
 """The bundled sample for ``manyi analyze --example``: a survey export and its spec.
 
-``survey.csv`` is written by :mod:`manyi.reporting.analysis.example.make_example` (fixed
+``survey.csv`` is written by :mod:`manyi_tools.analysis_example` (fixed
 seed) and committed; ``spec.yaml`` tells the report which columns are which.
 """
 

@@ -2,10 +2,10 @@
 
 Run from the repository root::
 
-    python -m manyi.text.evaluation.aspects --data-dir ../shared/data/text
+    python -m manyi_tools.text_evaluation.aspects --data-dir ../shared/data/text
 
 It reports, on AI Challenger 2018 (zh) and SemEval-2014 restaurants (en), mapped onto
-shared evaluation categories as documented in :mod:`manyi.text.evaluation.aspects_data`:
+shared evaluation categories as documented in :mod:`manyi_tools.text_evaluation.aspects_data`:
 
 - the lexicon + example matcher (:func:`manyi.text.aspects.aspects`, default taxonomy,
   no training on these data): aspect-detection micro P/R/F1, per-category P/R/F1, and
@@ -46,8 +46,8 @@ from manyi.text.aspects import (
     aspects,
 )
 from manyi.text.aspects_match import Encoder, compile_taxonomy
-from manyi.text.evaluation.aspects_data import AspectCorpus, load_ai_challenger, load_semeval
 from manyi.text.taxonomy import Taxonomy, default_taxonomy
+from manyi_tools.text_evaluation.aspects_data import AspectCorpus, load_ai_challenger, load_semeval
 
 __all__ = [
     "Prf",
@@ -485,7 +485,7 @@ def _jsonable(value: Any) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m manyi.text.evaluation.aspects")
+    parser = argparse.ArgumentParser(prog="python -m manyi_tools.text_evaluation.aspects")
     parser.add_argument("--data-dir", default="../shared/data/text")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)

@@ -1,6 +1,6 @@
 """Generate the bundled sample survey export for ``manyi analyze --example``.
 
-Run once (``python -m manyi.reporting.analysis.example.make_example``); the CSV it writes,
+Run once (``python -m manyi_tools.analysis_example``); the CSV it writes,
 ``survey.csv``, is committed so that ``--example`` needs nothing but the package. The seed is
 fixed, so running it again gives the same file byte for byte.
 
@@ -218,7 +218,9 @@ def make_example(seed: int = SEED) -> pd.DataFrame:
 
 def main(path: Path | None = None) -> Path:
     """Write the sample to ``survey.csv`` next to this file (UTF-8 with BOM, as Excel likes)."""
-    target = path or Path(__file__).with_name("survey.csv")
+    import manyi.reporting.analysis.example as example
+
+    target = path or Path(example.__file__).with_name("survey.csv")
     make_example().to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\n")
     return target
 

@@ -1,9 +1,9 @@
-"""``python -m manyi.text.training sentiment [...]``: train the sentiment models.
+"""``python -m manyi_tools.text_training sentiment [...]``: train the sentiment models.
 
 Examples::
 
-    python -m manyi.text.training sentiment --data-dir ../shared/data/text --out src/manyi/text/models
-    python -m manyi.text.training sentiment --train-csv mine.csv --text-column comment \\
+    python -m manyi_tools.text_training sentiment --data-dir ../shared/data/text --out src/manyi/text/models
+    python -m manyi_tools.text_training sentiment --train-csv mine.csv --text-column comment \\
         --label-column label --out my-models
 """
 
@@ -18,11 +18,11 @@ from pathlib import Path
 
 from manyi.errors import InvalidInput
 from manyi.text.sentiment import MODEL_DIR
-from manyi.text.training.train import TrainingOptions, train_bundled, train_from_csv
+from manyi_tools.text_training.train import TrainingOptions, train_bundled, train_from_csv
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m manyi.text.training")
+    parser = argparse.ArgumentParser(prog="python -m manyi_tools.text_training")
     commands = parser.add_subparsers(dest="command", required=True)
     sent = commands.add_parser("sentiment", help="train the sentiment models")
     sent.add_argument("--data-dir", type=Path, default=Path("../shared/data/text"))
@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status (2 for bad input)."""
     args = _parser().parse_args(argv)
-    command = "python -m manyi.text.training " + shlex.join(
+    command = "python -m manyi_tools.text_training " + shlex.join(
         sys.argv[1:] if argv is None else list(argv)
     )
     options = TrainingOptions()

@@ -3,7 +3,7 @@
 :func:`train_bundled` reproduces the models shipped in ``manyi/text/models`` from the
 corpora in ``shared/data/text``; :func:`train_from_csv` trains one model on a user's own
 labelled comments. Both split 20 % off for testing (stratified, seed 0), clean the
-training rows (:func:`manyi.text.training.data.clean_training_rows`), fit, reload the
+training rows (:func:`manyi_tools.text_training.data.clean_training_rows`), fit, reload the
 saved float16 model and record its test scores in the metadata JSON.
 
 The Chinese model
@@ -53,7 +53,7 @@ from manyi.text.sentiment_model import (
     load_model,
     save_model,
 )
-from manyi.text.training.data import (
+from manyi_tools.text_training.data import (
     SPLIT_SEED,
     TEST_SIZE,
     HygieneReport,
@@ -64,8 +64,8 @@ from manyi.text.training.data import (
     load_online_shopping,
     split_corpus,
 )
-from manyi.text.training.evaluate import baseline_accuracy, prepare, score_test_set
-from manyi.text.training.heads import SEED, fit_encoder_head, fit_nb_head, fit_tfidf_head
+from manyi_tools.text_training.evaluate import baseline_accuracy, prepare, score_test_set
+from manyi_tools.text_training.heads import SEED, fit_encoder_head, fit_nb_head, fit_tfidf_head
 
 __all__ = ["TrainingOptions", "train_bundled", "train_from_csv"]
 
@@ -410,7 +410,7 @@ def train_bundled(
     out: Path,
     *,
     options: TrainingOptions | None = None,
-    command: str = "python -m manyi.text.training sentiment",
+    command: str = "python -m manyi_tools.text_training sentiment",
     log: Log = print,
 ) -> dict[str, SentimentModel]:
     """Train the Chinese and English models from the shared corpora and save them.
@@ -450,7 +450,7 @@ def train_from_csv(
     *,
     language: str = "auto",
     options: TrainingOptions | None = None,
-    command: str = "python -m manyi.text.training sentiment --train-csv",
+    command: str = "python -m manyi_tools.text_training sentiment --train-csv",
     log: Log = print,
 ) -> SentimentModel:
     """Train one model on a user's labelled comments (see :func:`load_labelled_csv` for labels).
