@@ -21,7 +21,7 @@ online_shopping (seed 0); manyi is scored on the same texts.
 Throughput is single-process, batch calls, wall clock, after a warm-up call (model
 loading excluded). "Short" means at most 30 characters: up to 5,000 short reviews of the
 online_shopping test split, where SnowNLP is at its fastest, are scored by manyi (with its
-memos of results and segmented words emptied first, so the figure is a cold start) and by SnowNLP in
+memo of results emptied first, so the figure is a cold start) and by SnowNLP in
 the same run, and the ratio is printed.
 """
 
@@ -46,10 +46,10 @@ from manyi_tools.text_training.data import (
 
 try:
     from manyi.text.sentiment import clear_memo
-except ImportError:  # a checkout from before the memos (to time "before" with this script)
+except ImportError:  # a checkout from before the memo (to time "before" with this script)
 
     def clear_memo() -> None:
-        """Nothing to clear before the memos existed."""
+        """Nothing to clear before the memo existed."""
 
 
 #: Reviews of at most this many characters count as short (where SnowNLP is fastest).
@@ -186,8 +186,8 @@ def main() -> None:
     print()
     print(
         f"Short reviews (<= {SHORT_CHARS} chars, {len(short):,} of the online_shopping test "
-        f"split, mean {mean_short:.0f} chars): manyi {short_speed:,.0f} comments/s (cold word "
-        f"memo), SnowNLP {snow_short_speed:,.0f} comments/s: "
+        f"split, mean {mean_short:.0f} chars): manyi {short_speed:,.0f} comments/s (result memo "
+        f"emptied), SnowNLP {snow_short_speed:,.0f} comments/s: "
         f"{short_speed / snow_short_speed:.1f}x SnowNLP in this run."
     )
     print(

@@ -1,8 +1,8 @@
 """BlockCutter gives jieba's words exactly, and the sentiment features did not move.
 
 The Chinese sentiment features used to call ``jieba.Tokenizer.lcut(clause, HMM=False)``
-for every clause; they now use :class:`manyi.text.jieba_cut.BlockCutter` (a memoised,
-faster implementation of the same route). Predictions must be identical, so the words
+for every clause; they now use :class:`manyi.text.jieba_cut.BlockCutter` (a faster
+implementation of the same route). Predictions must be identical, so the words
 are compared with jieba's own on edge cases and on real reviews, and the feature rows
 of the new path with rows built the old way.
 """
@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from manyi.text import sentiment_features
 from manyi.text.clauses import split_clauses
 from manyi.text.jieba_cut import BlockCutter
 from manyi.text.normalize import normalize
@@ -58,24 +57,9 @@ EDGE_CASES = [
 @pytest.mark.parametrize("text", EDGE_CASES)
 def test_words_equal_jieba_on_edge_cases(tokenizer: jieba.Tokenizer, text: str) -> None:
     expected = tokenizer.lcut(text, HMM=False)
-    assert BlockCutter(tokenizer, cache_size=0).cut(text) == expected
-    cached = BlockCutter(tokenizer)
-    assert cached.cut(text) == expected
-    assert cached.cut(text) == expected  # second time from the memo
-
-
-def test_memo_is_bounded_and_can_be_cleared(tokenizer: jieba.Tokenizer) -> None:
-    cutter = BlockCutter(tokenizer, cache_size=3)
-    for text in ("一", "二二", "三三三", "四四四四", "五五五五五"):
-        cutter.cut(text)
-    assert len(cutter._blocks) == 3
-    assert list(cutter._blocks) == ["三三三", "四四四四", "五五五五五"]
-    cutter.cut("三三三")  # from the memo: first in, first out, so 三三三 goes next
-    cutter.cut("六")
-    assert list(cutter._blocks) == ["四四四四", "五五五五五", "六"]
-    cutter.clear()
-    assert len(cutter._blocks) == 0
-    assert cutter.cut("南京市长江大桥") == tokenizer.lcut("南京市长江大桥", HMM=False)
+    cutter = BlockCutter(tokenizer)
+    assert cutter.cut(text) == expected
+    assert cutter.cut(text) == expected  # second time with the log-probabilities kept
 
 
 def _reviews() -> list[str]:
@@ -98,7 +82,7 @@ def test_words_equal_jieba_on_real_reviews(tokenizer: jieba.Tokenizer) -> None:
     pieces = _pieces(_reviews())
     assert len(pieces) > 8000
     cutter = BlockCutter(tokenizer)
-    for piece in itertools.chain(pieces, pieces[:500]):  # the tail comes from the memo
+    for piece in itertools.chain(pieces, pieces[:500]):  # the tail: words already met
         assert cutter.cut(piece) == tokenizer.lcut(piece, HMM=False), piece
 
 
@@ -131,11 +115,10 @@ def test_feature_rows_and_scores_equal_the_old_path(tokenizer: jieba.Tokenizer) 
         dtype=np.float32,
     )
     pieces = [t[c.start : c.feature_end] for t in texts for c in split_clauses(t)]
-    sentiment_features.clear_word_cache()
     new_rows = featurizer.transform(pieces)
     old_rows = old.transform(pieces).tocsr()
     assert (new_rows != old_rows).nnz == 0
-    # And the scores the model gives from them (two passes: cold and memoised).
+    # And the scores the model gives from them (two passes: the second from the memo).
     first = [s.score for s in sentiment(texts)]
     second = [s.score for s in sentiment(texts)]
     old_scores = model.proba(old_rows)

@@ -1,4 +1,4 @@
-"""jieba's precise cut without the HMM, block by block and memoised: the same words, faster.
+"""jieba's precise cut without the HMM, block by block: the same words, faster.
 
 The Chinese sentiment features (:mod:`manyi.text.sentiment_features`) need jieba's word
 split of every clause; profiling ``sentiment()`` on short reviews put half of its time in
@@ -7,10 +7,8 @@ jieba returns for the same text and dictionary, for less:
 
 - jieba cuts a text into *blocks* (runs of ideographs, ASCII letters, digits and
   ``+#&._%-``, its ``re_han_default``) and segments each block on its own; everything
-  else is one token per character (whitespace runs are tokens too). A block's words
-  depend on the block's characters alone, so they are memoised per block in a bounded
-  memo (first in, first out): repeated phrases (很满意, 物流很快, 质量不错) are segmented once per process.
-- a new block goes through the same dynamic programme as jieba's
+  else is one token per character (whitespace runs are tokens too).
+- each block goes through the same dynamic programme as jieba's
   ``__cut_DAG_NO_HMM`` (``get_DAG`` + ``calc``: the most probable route, ties broken
   towards the longer word, then single ASCII letters or digits glued together), in
   one backward pass with one dictionary look-up per step (a table of the entries met so
@@ -19,21 +17,21 @@ jieba returns for the same text and dictionary, for less:
   (``(log f − log total) + route``), so the chosen route is identical, ties included.
 
 ``tests/text/test_text_jieba_cut.py`` checks the words against ``jieba.Tokenizer.lcut``
-on every text of the bundled review corpora that are present and on edge cases.
+on 3,000 real reviews and on edge cases.
+
+A memo of blocks was tried and dropped: a block is short and its route costs about as
+much as the memo's bookkeeping, so it made one pass over the online_shopping test split
+5 % slower and was no faster on the next 600 short reviews after 5,000 others
+(docs/performance.md). Repeated *comments* are remembered by ``sentiment()`` instead.
 """
 
 from __future__ import annotations
 
-import threading
 from math import log
 
 import jieba
 
-__all__ = ["BLOCK_CACHE_SIZE", "BlockCutter"]
-
-#: Blocks remembered per cutter. A block is a clause-sized run of characters, so 65,536
-#: of them cost a few MiB; the oldest is dropped first.
-BLOCK_CACHE_SIZE = 65_536
+__all__ = ["BlockCutter"]
 
 # jieba's own patterns, so that a jieba upgrade that changes them changes ours too.
 _BLOCK = jieba.re_han_default
@@ -48,10 +46,8 @@ class BlockCutter:
     Parameters
     ----------
     tokenizer : jieba.Tokenizer
-        An initialised tokenizer whose dictionary no longer changes (its words are
-        memoised; a word added later would not be seen in a block already cut).
-    cache_size : int, default BLOCK_CACHE_SIZE
-        Blocks remembered (the oldest dropped first); 0 turns the memo off.
+        An initialised tokenizer whose dictionary no longer changes (the log-probability
+        of each word met is kept; a word's count changed later would not be seen).
 
     Examples
     --------
@@ -61,21 +57,13 @@ class BlockCutter:
     True
     """
 
-    def __init__(self, tokenizer: jieba.Tokenizer, cache_size: int = BLOCK_CACHE_SIZE) -> None:
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
         tokenizer.check_initialized()
         self._freq: dict[str, int] = tokenizer.FREQ
         self._log_total = log(tokenizer.total)
         # Dictionary entries met so far -> log-probability (None: a prefix only). Bounded
         # by the size of jieba's dictionary: fragments it does not know are not kept.
         self._log_p: dict[str, object] = {}
-        self._blocks: dict[str, tuple[str, ...]] = {}
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
-
-    def clear(self) -> None:
-        """Forget the memoised blocks (for timing a cold start; results do not change)."""
-        with self._lock:
-            self._blocks.clear()
 
     def cut(self, text: str) -> list[str]:
         """Words of ``text`` in order, as ``jieba.Tokenizer.lcut(text, HMM=False)``."""
@@ -86,7 +74,7 @@ class BlockCutter:
             if not piece:
                 continue
             if k % 2:
-                out.extend(self._block(piece))
+                out.extend(self._route(piece))
                 continue
             for j, part in enumerate(_SKIP.split(piece)):
                 if j % 2:
@@ -94,19 +82,6 @@ class BlockCutter:
                 else:
                     out.extend(part)
         return out
-
-    def _block(self, block: str) -> tuple[str, ...]:
-        words = self._blocks.get(block)
-        if words is not None:
-            return words
-        words = self._route(block)
-        if self._cache_size > 0:
-            with self._lock:
-                self._blocks[block] = words
-                if len(self._blocks) > self._cache_size:
-                    # First in, first out: a hit costs one look-up, no reordering.
-                    del self._blocks[next(iter(self._blocks))]
-        return words
 
     def _route(self, block: str) -> tuple[str, ...]:
         """jieba's ``get_DAG`` + ``calc`` + ``__cut_DAG_NO_HMM`` on one block."""

