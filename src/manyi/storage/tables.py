@@ -340,3 +340,55 @@ class AspectMentionRow(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class InvitationRow(Base):
+    """A personal, single-use survey link: one invitation, one response.
+
+    The link carries a signed token; only its SHA-256 is stored. ``response_id`` is set
+    when the invitation is answered, so a second visit is told it was already answered.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="SET NULL"))
+    touchpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("touchpoints.id", ondelete="SET NULL")
+    )
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"))
+
+
+class SurveyDraftRow(Base):
+    """A respondent's partial answers, kept so that the same link resumes where they left.
+
+    ``resume_hash`` is the SHA-256 of the resume token held in the respondent's cookie (or
+    the invitation's token); ``response_id`` is set once the draft is submitted.
+    """
+
+    __tablename__ = "survey_drafts"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    survey_version: Mapped[int] = mapped_column(Integer)
+    resume_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    language: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    touchpoint: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"))
