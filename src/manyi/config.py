@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `manyi serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `manyi serve` listens on.")
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description=(
+            "Address customers reach manyi at, the start of every survey link and QR code "
+            "(e.g. https://survey.example.com); no query or fragment."
+        ),
+    )
     default_language: Literal["zh-CN", "en"] = Field(
         default="zh-CN",
         description=(
