@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from manyi.domain.logic import visible_questions
 from manyi.domain.questions import AnswerCell, AnswerProblems, kind_spec
 from manyi.domain.questions.kano import KANO_ALIASES, KANO_CODES
 from manyi.domain.survey import SurveyDefinition
@@ -42,7 +43,9 @@ def validate_answers(definition: SurveyDefinition, answers: Any) -> CheckedAnswe
     """Check ``answers`` ({question code: answer}) and return them in canonical form.
 
     Raises :class:`InvalidInput` listing every bad field: unknown question, wrong type,
-    out-of-range score, unknown option, missing required answer.
+    out-of-range score, unknown option, missing required answer, an answer to a question
+    its ``show_if`` hides. A hidden question is never required; visibility is decided on
+    the canonical answers (a score ``"3"`` from a file counts as 3).
     """
     problems = AnswerProblems()
     if not isinstance(answers, dict):
@@ -65,8 +68,13 @@ def validate_answers(definition: SurveyDefinition, answers: Any) -> CheckedAnswe
         if canonical is not None and not _is_empty(canonical):
             clean[q.code] = canonical
             cells.extend(spec.cells(q, canonical))
+    shown = {q.code for q in visible_questions(definition, clean)}
     for q in definition.questions:
-        if q.required and _is_empty(answers.get(q.code)):
+        if q.code not in shown:
+            if not _is_empty(answers.get(q.code)):
+                problems.add((q.code,), "this question is hidden by its condition", "hidden")
+                clean.pop(q.code, None)
+        elif q.required and _is_empty(answers.get(q.code)):
             problems.add((q.code,), "this question requires an answer", "missing")
     if problems.errors:
         count = len(problems.errors)

@@ -8,7 +8,7 @@ later edit never changes the meaning of earlier answers.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -71,6 +71,48 @@ class Option(BaseModel):
 
     code: Code
     text: LocalText
+    anchor: bool = Field(
+        default=False,
+        description="keeps its place when the options are shuffled (an 'other' or 'none' option)",
+    )
+
+
+# Operators of a display condition (``show_if``); manyi.domain.logic evaluates them.
+COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
+Operator = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not_in", "answered", "not_answered"]
+
+
+class Comparison(BaseModel):
+    """Show a question when an earlier answer compares so: ``{"question": "nps", "op":
+    "<=", "value": 6}``. ``answered``/``not_answered`` take no value, ``in``/``not_in``
+    a list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Code
+    op: Operator
+    value: Any = None
+
+
+class AllOf(BaseModel):
+    """Show a question when every condition holds: ``{"all": [cond, ...]}``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    all_of: list[Condition] = Field(alias="all", min_length=1)
+
+
+class AnyOf(BaseModel):
+    """Show a question when at least one condition holds: ``{"any": [cond, ...]}``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    any_of: list[Condition] = Field(alias="any", min_length=1)
+
+
+Condition = Comparison | AllOf | AnyOf
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
 
 
 # Views of the registry in manyi.domain.questions, kept for code that reads them by name.
@@ -112,6 +154,13 @@ class Question(BaseModel):
     dysfunctional_text: LocalText | None = Field(
         default=None, description="kano: 'if it does not have …'"
     )
+    show_if: Condition | None = Field(
+        default=None, description="ask only when this condition on earlier answers holds"
+    )
+    randomize: bool = Field(
+        default=False, description="shuffle options (or matrix rows) per respondent"
+    )
+    page_break: bool = Field(default=False, description="starts a new page of the form")
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Question:
@@ -130,6 +179,11 @@ class Question(BaseModel):
             and self.min_choices > self.max_choices
         ):
             raise ValueError("min_choices exceeds max_choices")
+        if self.randomize and not ("options" in spec.fields or "rows" in spec.fields):
+            raise ValueError(
+                f"question {self.code}: randomize shuffles options or matrix rows, "
+                f"and a {self.kind} question has neither"
+            )
         return self
 
     def item_codes(self) -> list[str]:
@@ -182,6 +236,13 @@ class SurveyDefinition(BaseModel):
             missing = [c for c in page.questions if c not in known]
             if missing:
                 raise ValueError(f"page refers to unknown question(s): {', '.join(missing)}")
+        if self.pages and any(q.page_break for q in self.questions):
+            raise ValueError("split the survey into pages either with pages or with page_break")
+        earlier: dict[str, Question] = {}
+        for q in self.questions:
+            if q.show_if is not None:
+                _check_condition(q.code, q.show_if, earlier)
+            earlier[q.code] = q
         return self
 
     def question(self, code: str) -> Question | None:
@@ -190,3 +251,57 @@ class SurveyDefinition(BaseModel):
     @property
     def by_code(self) -> dict[str, Question]:
         return {q.code: q for q in self.questions}
+
+
+def _check_condition(owner: str, condition: Condition, earlier: dict[str, Question]) -> None:
+    """Raise ``ValueError`` when the show_if of question ``owner`` names a question that
+    is not asked before it, or compares in a way the named question's kind cannot answer."""
+    if isinstance(condition, AllOf | AnyOf):
+        for part in condition.all_of if isinstance(condition, AllOf) else condition.any_of:
+            _check_condition(owner, part, earlier)
+        return
+    where = f"question {owner}: show_if"
+    target = earlier.get(condition.question)
+    if target is None:
+        if condition.question == owner:
+            raise ValueError(f"{where} refers to the question itself")
+        raise ValueError(
+            f"{where} refers to {condition.question!r}, which is not a question asked before it"
+        )
+    op, value, spec = condition.op, condition.value, kind_spec(target.kind)
+    if op in ("answered", "not_answered"):
+        if value is not None:
+            raise ValueError(f"{where}: {op} takes no value")
+        return
+    scored = spec.default_scale is not None and spec.item_codes(target) == [""]
+    if scored:
+        allowed, expected = _scored_values(target)
+    elif target.kind == QuestionKind.SINGLE:
+        allowed, expected = {o.code for o in target.options}, "option codes"
+    elif "options" in spec.fields:  # multiple choice and ranking: "chose one of"
+        if op not in ("in", "not_in"):
+            raise ValueError(
+                f"{where}: a {target.kind} answer is a list; use in or not_in "
+                "(chose any / none of the listed options)"
+            )
+        allowed, expected = {o.code for o in target.options}, "option codes"
+    else:
+        raise ValueError(
+            f"{where}: a {target.kind} answer can only be tested with answered or not_answered"
+        )
+    if op in COMPARISONS[2:] and not scored:
+        raise ValueError(f"{where}: {op} compares numbers, and {target.code} is a {target.kind}")
+    values = value if op in ("in", "not_in") else [value]
+    if op in ("in", "not_in") and (not isinstance(value, list) or not value):
+        raise ValueError(f"{where}: {op} needs a non-empty list of {expected}")
+    bad = [v for v in values if isinstance(v, bool) or v not in allowed]
+    if bad:
+        raise ValueError(f"{where}: {bad[0]!r} is not among the {expected} of {target.code}")
+
+
+def _scored_values(question: Question) -> tuple[set[Any], str]:
+    """The scores a one-number question accepts (as int and float), and how to name them."""
+    scale = question.scale
+    low, high = (scale.min, scale.max) if scale is not None else (0, 0)
+    points = set(range(low, high + 1))
+    return points | {float(p) for p in points}, f"scores {low}–{high}"
