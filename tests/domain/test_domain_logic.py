@@ -352,6 +352,14 @@ def test_pages_split_at_page_break() -> None:
     assert [codes(p) for p in pages(DEFN)] == [["nps", "why"], ["type", "good", "more"]]
 
 
+def test_page_break_on_the_first_question_changes_nothing() -> None:
+    definition = survey_with()
+    definition["questions"][0]["page_break"] = True
+    definition["questions"][2]["page_break"] = True
+    defn = SurveyDefinition.model_validate(definition)
+    assert [codes(p) for p in pages(defn)] == [["nps", "type"], ["good", "grid"]]
+
+
 def test_explicit_pages_win_and_leftovers_go_last() -> None:
     definition = survey_with()
     definition["pages"] = [{"questions": ["type"]}, {"questions": ["nps", "grid"]}]
