@@ -250,6 +250,24 @@ def test_condition_on_a_later_question_is_refused() -> None:
         SurveyDefinition.model_validate(definition)
 
 
+def test_condition_on_a_question_of_a_later_page_is_refused() -> None:
+    """With explicit pages the asking order is the pages' order, not the list's."""
+    definition = survey_with(follow_up({"question": "nps", "op": "answered"}))
+    definition["pages"] = [{"questions": ["f"]}, {"questions": ["nps"]}]
+    with pytest.raises(ValidationError, match="'nps', which is not a question asked before"):
+        SurveyDefinition.model_validate(definition)
+    definition["pages"] = [{"questions": ["nps", "f"]}]
+    defn = SurveyDefinition.model_validate(definition)
+    assert codes(visible_questions(defn, {"nps": 1})) == ["nps", "f", "type", "good", "grid"]
+
+
+def test_a_question_on_two_pages_is_refused() -> None:
+    definition = survey_with()
+    definition["pages"] = [{"questions": ["nps", "type"]}, {"questions": ["type"]}]
+    with pytest.raises(ValidationError, match="on more than one page: type"):
+        SurveyDefinition.model_validate(definition)
+
+
 def test_randomize_needs_options_or_rows() -> None:
     with pytest.raises(ValidationError, match="a nps question has neither"):
         Question.model_validate({"code": "n", "kind": "nps", "text": "推荐", "randomize": True})

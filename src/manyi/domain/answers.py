@@ -68,7 +68,11 @@ def validate_answers(definition: SurveyDefinition, answers: Any) -> CheckedAnswe
         if canonical is not None and not _is_empty(canonical):
             clean[q.code] = canonical
             cells.extend(spec.cells(q, canonical))
-    shown = {q.code for q in visible_questions(definition, clean)}
+    # Most surveys have no conditions; an import of many responses skips the walk then.
+    conditional = any(q.show_if is not None for q in definition.questions)
+    shown = (
+        set(by_code) if not conditional else {q.code for q in visible_questions(definition, clean)}
+    )
     for q in definition.questions:
         if q.code not in shown:
             if not _is_empty(answers.get(q.code)):

@@ -95,11 +95,11 @@ def is_visible(question: Question, answers: Mapping[str, Any]) -> bool:
 
 
 def visible_questions(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[Question]:
-    """The questions asked, in definition order, given ``answers``; the answer to a hidden
-    question does not count for the conditions after it."""
+    """The questions asked, in the order the pages ask them, given ``answers``; the answer
+    to a hidden question does not count for the conditions after it."""
     shown: list[Question] = []
     counted: dict[str, Any] = {}
-    for question in definition.questions:
+    for question in (q for page in definition.page_groups() for q in page):
         if is_visible(question, counted):
             shown.append(question)
             if question.code in answers:
@@ -191,15 +191,4 @@ def ordered_choices(question: Question, seed: int | str) -> list[Option]:
 def pages(definition: SurveyDefinition) -> list[list[Question]]:
     """The questions page by page: the definition's ``pages`` when it lists them (with
     any question they leave out on a last page), else split before each ``page_break``."""
-    if definition.pages:
-        by_code = definition.by_code
-        grouped = [[by_code[c] for c in page.questions] for page in definition.pages]
-        listed = {q.code for page in grouped for q in page}
-        rest = [q for q in definition.questions if q.code not in listed]
-        return [page for page in [*grouped, rest] if page]
-    split: list[list[Question]] = []
-    for question in definition.questions:
-        if question.page_break or not split:
-            split.append([])
-        split[-1].append(question)
-    return split
+    return definition.page_groups()

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from manyi.domain.enums import QuestionKind, ServqualDimension
 from manyi.domain.questions import KINDS, kind_spec
@@ -110,7 +118,22 @@ class AnyOf(BaseModel):
     any_of: list[Condition] = Field(alias="any", min_length=1)
 
 
-Condition = Comparison | AllOf | AnyOf
+def _condition_form(value: Any) -> str:
+    """Which of the three condition forms ``value`` is, by its keys, so that a bad
+    condition is reported against that form only (not against all three)."""
+    if isinstance(value, dict):
+        return "all" if "all" in value else "any" if "any" in value else "comparison"
+    return (
+        "all" if isinstance(value, AllOf) else "any" if isinstance(value, AnyOf) else "comparison"
+    )
+
+
+Condition = Annotated[
+    Annotated[Comparison, Tag("comparison")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")],
+    Discriminator(_condition_form),
+]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 
@@ -236,14 +259,36 @@ class SurveyDefinition(BaseModel):
             missing = [c for c in page.questions if c not in known]
             if missing:
                 raise ValueError(f"page refers to unknown question(s): {', '.join(missing)}")
+        listed = [c for page in self.pages for c in page.questions]
+        twice = sorted({c for c in listed if listed.count(c) > 1})
+        if twice:
+            raise ValueError(f"question(s) on more than one page: {', '.join(twice)}")
         if self.pages and any(q.page_break for q in self.questions):
             raise ValueError("split the survey into pages either with pages or with page_break")
+        # A condition may name only a question asked before it, in the order pages ask them.
         earlier: dict[str, Question] = {}
-        for q in self.questions:
+        for q in (q for page in self.page_groups() for q in page):
             if q.show_if is not None:
                 _check_condition(q.code, q.show_if, earlier)
             earlier[q.code] = q
         return self
+
+    def page_groups(self) -> list[list[Question]]:
+        """The questions page by page, in the order they are asked: the ``pages`` list
+        when given (questions it leaves out on a last page), else split before each
+        question with ``page_break``."""
+        if self.pages:
+            by_code = self.by_code
+            grouped = [[by_code[c] for c in page.questions] for page in self.pages]
+            listed = {q.code for page in grouped for q in page}
+            rest = [q for q in self.questions if q.code not in listed]
+            return [page for page in [*grouped, rest] if page]
+        split: list[list[Question]] = []
+        for question in self.questions:
+            if question.page_break or not split:
+                split.append([])
+            split[-1].append(question)
+        return split
 
     def question(self, code: str) -> Question | None:
         return next((q for q in self.questions if q.code == code), None)
