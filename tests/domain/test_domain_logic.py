@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import pytest
@@ -144,6 +145,31 @@ def test_all_and_the_other_operators() -> None:
     assert not is_visible(q, {"csat": 4})  # != and not_in are false when unanswered
     assert is_visible(defn.by_code["skipped"], {})
     assert not is_visible(defn.by_code["skipped"], {"csat": 4})
+
+
+PYTHON_OPERATORS = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+@given(
+    st.sampled_from(sorted(PYTHON_OPERATORS)),
+    st.integers(min_value=0, max_value=10),
+    st.integers(min_value=0, max_value=10),
+)
+def test_score_comparisons_agree_with_python(op: str, score: int, threshold: int) -> None:
+    q = Question.model_validate(
+        {"code": "f", "kind": "open", "text": "问"}
+        | {"show_if": {"question": "nps", "op": op, "value": threshold}}
+    )
+    expected = PYTHON_OPERATORS[op](score, threshold)
+    assert is_visible(q, {"nps": score}) is expected
+    assert is_visible(q, {"nps": str(score)}) is expected  # a score typed in a file cell
 
 
 ANSWERED = [
