@@ -339,6 +339,22 @@ def test_unknown_placeholders_stay_and_values_are_plain_text() -> None:
     assert pipe_text("{answer:type}", {"type": "repair"}) == "repair"
 
 
+def test_piping_a_later_or_unknown_answer_into_a_question_is_refused() -> None:
+    for name in ("late", "ghost", "f"):
+        definition = survey_with(
+            {"code": "f", "kind": "open", "text": {"en": f"Why {{answer:{name}}}?"}},
+            {"code": "late", "kind": "open", "text": "后"},
+        )
+        with pytest.raises(ValidationError, match=f"{{answer:{name}}} names a question not"):
+            SurveyDefinition.model_validate(definition)
+    fine = survey_with(
+        {"code": "f", "kind": "open", "text": "为什么{answer:nps}分？{customer:x}{other:y}"}
+    )
+    assert SurveyDefinition.model_validate(fine).by_code["f"].text.zh == (
+        "为什么{answer:nps}分？{customer:x}{other:y}"
+    )
+
+
 def test_object_answers_are_not_piped() -> None:
     defn = SurveyDefinition.model_validate(survey_with())
     assert pipe_text("{answer:grid}", {"grid": {"install": 4}}, definition=defn) == (

@@ -16,6 +16,7 @@ from typing import Any
 
 from manyi.domain.questions.spec import parse_number
 from manyi.domain.survey import (
+    PLACEHOLDER,
     AllOf,
     AnyOf,
     Comparison,
@@ -33,9 +34,6 @@ __all__ = [
     "pipe_text",
     "visible_questions",
 ]
-
-# ``{answer:nps}``, ``{customer:city}``; any other ``{…}`` is left as written.
-_PLACEHOLDER = re.compile(r"\{(answer|customer):([A-Za-z][A-Za-z0-9_.-]{0,63})\}")
 
 
 def _is_empty(value: Any) -> bool:
@@ -166,7 +164,7 @@ def pipe_text(
         shown = _answer_text(question, answers.get(name), language)
         return match.group(0) if shown is None else shown
 
-    return _PLACEHOLDER.sub(fill, text)
+    return PLACEHOLDER.sub(fill, text)
 
 
 def ordered_choices(question: Question, seed: int | str) -> list[Option]:

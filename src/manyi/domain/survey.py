@@ -25,6 +25,9 @@ from manyi.domain.questions import KINDS, kind_spec
 
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
+#: A piped value in a text: ``{answer:nps}``, ``{customer:city}`` (manyi.domain.logic fills
+#: them in); any other ``{…}`` is ordinary text.
+PLACEHOLDER = re.compile(r"\{(answer|customer):([A-Za-z][A-Za-z0-9_.-]{0,63})\}")
 
 
 class LocalText(BaseModel):
@@ -270,6 +273,7 @@ class SurveyDefinition(BaseModel):
         for q in (q for page in self.page_groups() for q in page):
             if q.show_if is not None:
                 _check_condition(q.code, q.show_if, earlier)
+            _check_piped_answers(q, earlier)
             earlier[q.code] = q
         return self
 
@@ -296,6 +300,19 @@ class SurveyDefinition(BaseModel):
     @property
     def by_code(self) -> dict[str, Question]:
         return {q.code: q for q in self.questions}
+
+
+def _check_piped_answers(question: Question, earlier: dict[str, Question]) -> None:
+    """Raise ``ValueError`` when the question's text or help pipes in the answer to a
+    question not asked before it: the respondent would always see it empty."""
+    for text in (question.text, question.help):
+        for language_text in (text.zh, text.en) if text is not None else ():
+            for source, name in PLACEHOLDER.findall(language_text or ""):
+                if source == "answer" and name not in earlier:
+                    raise ValueError(
+                        f"question {question.code}: {{answer:{name}}} names a question "
+                        "not asked before it"
+                    )
 
 
 def _check_condition(owner: str, condition: Condition, earlier: dict[str, Question]) -> None:
