@@ -87,18 +87,32 @@ def token_create(
 @reports_errors
 def survey_create(
     file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="survey definition (JSON)")
-    ],
+        Path | None,
+        typer.Argument(exists=True, dir_okay=False, help="survey definition (JSON)"),
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            help="start from a ready template instead of a file: "
+            "ces, csat, followup, kano, nps or servqual"
+        ),
+    ] = None,
     code: Annotated[str | None, typer.Option(help="a short stable code")] = None,
     status: Annotated[str, typer.Option(help="draft, active, paused or closed")] = "active",
 ) -> None:
-    """Create a survey from a JSON definition and print its id."""
+    """Create a survey from a JSON definition or a template and print its id."""
     from manyi.surveys.service import create_survey
+    from manyi.surveys.templates import template as template_definition
 
-    try:
-        definition = json.loads(file.read_text(encoding="utf-8-sig"))
-    except ValueError as exc:  # also a file that is not UTF-8
-        raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
+    if (file is None) == (template is None):
+        raise InvalidInput("give either a definition FILE or --template NAME (exactly one)")
+    if file is None:
+        definition = template_definition(str(template))
+    else:
+        try:
+            definition = json.loads(file.read_text(encoding="utf-8-sig"))
+        except ValueError as exc:  # also a file that is not UTF-8
+            raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
     survey = create_survey(open_database(load_settings()), definition, code=code, status=status)
     typer.echo(survey.id)
 
