@@ -18,6 +18,12 @@ class SurveyCreate(Strict):
     status: str = Field(default="draft", description="draft, active, paused or closed")
 
 
+_PUBLIC_URL = (
+    "the anonymous link respondents open (MANYI_PUBLIC_BASE_URL + /s/{id}); "
+    "add ch=, tp= and lang= to name a channel, touchpoint and language"
+)
+
+
 class SurveyPublic(BaseModel):
     id: int
     code: str | None
@@ -27,6 +33,7 @@ class SurveyPublic(BaseModel):
     definition: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    public_url: str = Field(description=_PUBLIC_URL)
 
 
 class SurveySummaryPublic(BaseModel):
@@ -37,6 +44,7 @@ class SurveySummaryPublic(BaseModel):
     version: int
     responses: int
     updated_at: datetime
+    public_url: str = Field(description=_PUBLIC_URL)
 
 
 class SurveysPublic(BaseModel):
@@ -155,3 +163,23 @@ class ImportPublic(BaseModel):
     errors: int
     error_file: str | None
     unmapped_columns: list[str]
+
+
+class InvitationCreate(Strict):
+    customer: str | None = Field(
+        default=None, max_length=128, description="the customer's external id (created if new)"
+    )
+    channel: str | None = Field(default=None, max_length=64, description="a channel code")
+    touchpoint: str | None = Field(default=None, max_length=64, description="a touchpoint code")
+    valid_days: int = Field(default=30, ge=1, le=3650, description="days until the link expires")
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class InvitationPublic(BaseModel):
+    id: int
+    survey_id: int
+    url: str = Field(description="the personal single-use link; shown this once, stored nowhere")
+    customer: str | None
+    channel: str | None
+    touchpoint: str | None
+    expires_at: datetime | None
