@@ -54,6 +54,7 @@ class SingleChoiceKind(_ChoiceKind):
     """Answer ``"repair"`` (an option code); stored with value = the option's position."""
 
     kind = QuestionKind.SINGLE
+    form_macro = "single"
     fields = frozenset({"options"})
 
     def check_answer(self, question: Question, value: Any, problems: AnswerProblems) -> Any:
@@ -113,6 +114,7 @@ class MultipleChoiceKind(_ListChoiceKind):
     """Stored as one cell per chosen option, value 1."""
 
     kind = QuestionKind.MULTIPLE
+    form_macro = "multiple"
 
     def cells(self, question: Question, answer: Any) -> list[AnswerCell]:
         return [AnswerCell(question.code, code, 1.0, None) for code in answer]
@@ -122,6 +124,7 @@ class RankingKind(_ListChoiceKind):
     """The first code is ranked first; stored as one cell per option, value = its rank."""
 
     kind = QuestionKind.RANKING
+    form_macro = "ranking"
 
     def cells(self, question: Question, answer: Any) -> list[AnswerCell]:
         return [

@@ -59,6 +59,7 @@ class KanoKind(QuestionKindSpec):
     ``functional`` and ``dysfunctional``, value = the answer's code 1–5, text = the answer."""
 
     kind = QuestionKind.KANO
+    form_macro = "kano"
     fields = frozenset({"functional_text", "dysfunctional_text"})
 
     def item_codes(self, question: Question) -> list[str]:

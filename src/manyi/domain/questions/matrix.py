@@ -22,6 +22,7 @@ class MatrixKind(QuestionKindSpec):
     """Answer ``{"a": 4, "b": 5}`` (row code: score); one stored cell per answered row."""
 
     kind = QuestionKind.MATRIX
+    form_macro = "matrix"
     fields = frozenset({"scale", "rows"})
     default_scale = (1, 5)
 

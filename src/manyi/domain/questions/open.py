@@ -15,6 +15,7 @@ class OpenKind(QuestionKindSpec):
     """Answer ``"text"``; stored as one text cell unless it is only whitespace."""
 
     kind = QuestionKind.OPEN
+    form_macro = "open"
     fields = frozenset({"max_length"})
     is_open_text = True
 

@@ -88,6 +88,7 @@ class ScaleKind(QuestionKindSpec):
     """A single whole-number score; the answer is ``9``, stored as one cell (code, "")."""
 
     fields = frozenset({"scale"})
+    form_macro = "scale"
 
     def __init__(
         self,

@@ -46,6 +46,7 @@ class ServqualKind(QuestionKindSpec):
     """Answer ``{"expectation": 6, "perception": 5, "importance": 7}``; items E, P, I."""
 
     kind = QuestionKind.SERVQUAL
+    form_macro = "servqual"
     fields = frozenset({"scale", "importance", "expectation_text", "perception_text"})
     default_scale = (1, 7)
 

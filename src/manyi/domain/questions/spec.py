@@ -101,13 +101,16 @@ class QuestionKindSpec(ABC):
     differs. Methods take the :class:`~manyi.domain.survey.Question` so that a spec object
     holds no per-survey state and one instance serves every question of its kind.
 
-    Rendering is not here yet. The survey builder and the respondent pages (issue #10)
-    will add, per kind, the widget to draw and the builder's form; they belong on this
-    class next to :attr:`fields`. Until those pages exist there is deliberately no
-    rendering method, so nothing can call one that does not work.
+    Rendering: :attr:`form_macro` names the macro of
+    ``manyi/web/templates/respond/macros.html`` that draws a question of this kind on the
+    respondent form (issue #10), so the form template looks the macro up instead of
+    testing kinds. The survey builder's form per kind will go here too.
     """
 
     kind: QuestionKind
+    #: The macro in ``respond/macros.html`` that renders this kind on the respondent form
+    #: (and whose field names :mod:`manyi.surveys.respond` reads back). Every kind sets it.
+    form_macro: str
     #: Question fields that apply to this kind besides :data:`COMMON_FIELDS`
     #: (what the survey builder will offer for it).
     fields: frozenset[str] = frozenset()

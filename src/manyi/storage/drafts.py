@@ -1,0 +1,119 @@
+"""Respondent drafts (``survey_drafts``): a respondent's partial answers, found again by the
+SHA-256 of the resume token their browser holds, so that the same link resumes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from manyi.storage.tables import ChannelRow, SurveyDraftRow, TouchpointRow
+from manyi.storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft as the respondent service sees it (a copy, detached from the session)."""
+
+    id: int
+    survey_id: int
+    survey_version: int
+    answers: dict[str, Any]
+    page: int
+    language: str | None
+    channel: str | None
+    touchpoint: str | None
+    started_at: datetime
+    response_id: int | None
+
+
+def _draft(row: SurveyDraftRow) -> Draft:
+    return Draft(
+        row.id,
+        row.survey_id,
+        row.survey_version,
+        dict(row.answers or {}),
+        row.page,
+        row.language,
+        row.channel,
+        row.touchpoint,
+        row.started_at,
+        row.response_id,
+    )
+
+
+def find_draft(session: Session, survey_id: int, resume_hash: str) -> Draft | None:
+    """The draft of ``survey_id`` whose resume token hashes to ``resume_hash``, if any."""
+    row = session.execute(
+        select(SurveyDraftRow).where(
+            SurveyDraftRow.resume_hash == resume_hash, SurveyDraftRow.survey_id == survey_id
+        )
+    ).scalar_one_or_none()
+    return None if row is None else _draft(row)
+
+
+def add_draft(
+    session: Session,
+    *,
+    survey_id: int,
+    survey_version: int,
+    resume_hash: str,
+    language: str | None,
+    channel: str | None,
+    touchpoint: str | None,
+) -> Draft:
+    row = SurveyDraftRow(
+        survey_id=survey_id,
+        survey_version=survey_version,
+        resume_hash=resume_hash,
+        answers={},
+        page=0,
+        language=language,
+        channel=channel,
+        touchpoint=touchpoint,
+    )
+    session.add(row)
+    session.flush()
+    return _draft(row)
+
+
+def save_draft(
+    session: Session, draft_id: int, *, answers: dict[str, Any], page: int, language: str | None
+) -> None:
+    """Store the answers so far and the page to show next."""
+    row = session.get(SurveyDraftRow, draft_id)
+    if row is None:
+        raise LookupError(f"no draft {draft_id}")
+    row.answers = dict(answers)
+    row.page = page
+    row.language = language
+    row.updated_at = utcnow()
+
+
+def mark_draft_submitted(session: Session, draft_id: int, response_id: int) -> None:
+    row = session.get(SurveyDraftRow, draft_id)
+    if row is None:
+        raise LookupError(f"no draft {draft_id}")
+    row.response_id = response_id
+    row.updated_at = utcnow()
+
+
+def known_codes(
+    session: Session, channel: str | None, touchpoint: str | None
+) -> tuple[str | None, str | None]:
+    """``channel`` and ``touchpoint`` where they name a stored channel and touchpoint,
+    else None in their place."""
+    found_channel = (
+        session.scalar(select(ChannelRow.code).where(ChannelRow.code == channel))
+        if channel
+        else None
+    )
+    found_touchpoint = (
+        session.scalar(select(TouchpointRow.code).where(TouchpointRow.code == touchpoint))
+        if touchpoint
+        else None
+    )
+    return found_channel, found_touchpoint

@@ -1,0 +1,193 @@
+"""The public respondent form at ``/s/{survey_id}``: no sign-in, plain HTML forms.
+
+GET shows the page of this browser's draft (a new draft and its resume cookie on the
+first visit); POST saves the page and moves on, submitting on the last page. Every use
+case is in :mod:`manyi.surveys.respond`; this module turns requests into its calls and
+its results into pages, cookies and redirects (docs/respond.md)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from manyi.config import Settings
+from manyi.edge.deps import DbDep, EnrichmentQueue, QueueDep, SettingsDep
+from manyi.errors import Conflict, InvalidInput
+from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
+from manyi.ingestion.responses import ResponseIn
+from manyi.runtime import Database
+from manyi.surveys.respond import (
+    KANO_CHOICES,
+    Action,
+    Form,
+    field_name,
+    form_macro,
+    form_token,
+    not_accepted,
+    not_open_any_more,
+    open_form,
+    post_page,
+    refuse_bot,
+    submitted,
+)
+from manyi.web.i18n import AUTONYMS, page_context
+from manyi.web.routes import language_of, templates
+
+router = APIRouter(include_in_schema=False)
+
+SurveyId = Annotated[int, Path(ge=1, le=2**62)]
+#: Cookie of the large-text mode (``?size=large`` / ``?size=normal``).
+SIZE_COOKIE = "manyi_text"
+ONE_YEAR = 365 * 24 * 3600
+#: How long a resume cookie lasts: a respondent may come back within this.
+RESUME_MAX_AGE = 90 * 24 * 3600
+#: Status of the page that says the survey does not take answers.
+STATE_STATUS = {"closed": 410, "not_open": 404}
+
+
+def resume_cookie(survey_id: int) -> str:
+    return f"manyi_resume_{survey_id}"
+
+
+def _large_text(request: Request) -> bool:
+    size = request.query_params.get("size")
+    if size in ("large", "normal"):
+        return size == "large"
+    return request.cookies.get(SIZE_COOKIE) == "large"
+
+
+def _link(request: Request, **changes: str) -> str:
+    """This page's address with ``changes`` to its query (the language and size switches
+    keep the channel and touchpoint)."""
+    query = {**dict(request.query_params), **changes}
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def _page(
+    request: Request, settings: Settings, form: Form, lang: str, *, status: int = 200
+) -> HTMLResponse:
+    large = _large_text(request)
+    other = next(code for code in AUTONYMS if code != lang)
+    token = request.cookies.get(resume_cookie(form.survey.id)) or form.new_token or ""
+    context: dict[str, Any] = {
+        "lang": lang,
+        **page_context(lang),
+        "form": form,
+        "survey": form.survey,
+        "definition": form.survey.definition,
+        "questions": form.questions,
+        "page_count": len(form.pages),
+        "csrf": form_token(settings.secret_key, token) if token else "",
+        "field_name": field_name,
+        "form_macro": form_macro,
+        "form_action": _link(request),
+        "kano_choices": KANO_CHOICES,
+        "large_text": large,
+        "language_link": _link(request, lang=other),
+        "size_link": _link(request, size="normal" if large else "large"),
+    }
+    template = "respond/form.html" if form.state == "open" else "respond/message.html"
+    response = templates.TemplateResponse(request, template, context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    if form.new_token:
+        response.set_cookie(
+            resume_cookie(form.survey.id),
+            form.new_token,
+            max_age=RESUME_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=settings.environment == "production",
+        )
+    if request.query_params.get("lang") in AUTONYMS:
+        response.set_cookie("manyi_lang", lang, max_age=ONE_YEAR, samesite="lax")
+    if request.query_params.get("size") in ("large", "normal"):
+        response.set_cookie(SIZE_COOKIE, "large" if large else "normal", max_age=ONE_YEAR)
+    return response
+
+
+@router.get("/s/{survey_id}", response_class=HTMLResponse)
+def respondent_form(
+    request: Request, survey_id: SurveyId, db: DbDep, settings: SettingsDep
+) -> Response:
+    lang = language_of(request, settings)
+    form = open_form(
+        db,
+        survey_id,
+        request.cookies.get(resume_cookie(survey_id)),
+        language=lang,
+        channel=request.query_params.get("ch") or None,
+        touchpoint=request.query_params.get("tp") or None,
+    )
+    return _page(request, settings, form, lang, status=STATE_STATUS.get(form.state, 200))
+
+
+@router.post("/s/{survey_id}", response_class=HTMLResponse)
+async def respondent_post(
+    request: Request, survey_id: SurveyId, db: DbDep, settings: SettingsDep, queue: QueueDep
+) -> Response:
+    lang = language_of(request, settings)
+    data = await request.form()
+    fields: dict[str, list[str]] = {}
+    for key, value in data.multi_items():
+        if isinstance(value, str):
+            fields.setdefault(key, []).append(value)
+    here = _link(request)
+    token = request.cookies.get(resume_cookie(survey_id))
+    if token is None:
+        # No draft in this browser (cookies off, or it expired): start from the form.
+        return RedirectResponse(here, status_code=303)
+    posted_csrf = (fields.get("csrf") or [""])[0]
+    if not _same(posted_csrf, form_token(settings.secret_key, token)):
+        return RedirectResponse(here, status_code=303)
+    honeypot = (fields.get("website") or [""])[0]
+    if honeypot:
+        refuse_bot(survey_id, honeypot)
+        form = open_form(db, survey_id, token, language=lang)
+        form.state = "submitted" if form.state == "open" else form.state
+        return _page(request, settings, form, lang, status=STATE_STATUS.get(form.state, 200))
+    action: Action = "back" if (fields.get("action") or [""])[0] == "back" else "next"
+    form = post_page(db, survey_id, token, fields, action=action, language=lang)
+    if form.submission is not None:
+        form = _record(db, settings, queue, form, lang)
+    if form.errors:
+        return _page(request, settings, form, lang, status=422)
+    if form.state in STATE_STATUS:
+        return _page(request, settings, form, lang, status=STATE_STATUS[form.state])
+    # Post/redirect/get: reloading the next page does not post this one again.
+    return RedirectResponse(here, status_code=303)
+
+
+def _record(
+    db: Database, settings: Settings, queue: EnrichmentQueue, form: Form, lang: str
+) -> Form:
+    """Store the finished form through the intake pipeline, as every channel does."""
+    done = form.submission
+    assert done is not None
+    item = ResponseIn(
+        answers=done.answers,
+        channel=done.channel,
+        touchpoint=done.touchpoint,
+        started_at=done.started_at,
+        language=done.language,
+    )
+    options = IntakeOptions(
+        source="web",
+        keep_raw_text=settings.keep_raw_text,
+        speeder_fraction=settings.speeder_fraction,
+    )
+    batch = ResponseBatch(done.survey_id, [item], idempotency_key=done.idempotency_key)
+    try:
+        result = record(db, batch, options, enqueue=queue.enqueue_enrichment)
+    except Conflict:
+        return not_open_any_more(db, form)
+    except InvalidInput as problem:
+        return not_accepted(db, form, problem, lang)
+    return submitted(db, form, result.stored[0].id)
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and hmac.compare_digest(a.encode(), b.encode())
