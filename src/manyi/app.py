@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from manyi import __version__
 from manyi.accounts.throttle import LoginThrottle
 from manyi.api.docs import install_api_docs
-from manyi.api.routes import feedback, imports, responses, surveys
+from manyi.api.routes import feedback, imports, links, responses, surveys
 from manyi.config import Settings
 from manyi.edge.errors import install_error_handlers
 from manyi.jobs.queue import JobQueue, build_queue
@@ -55,7 +55,7 @@ def create_app(
         same_site="lax",
         https_only=settings.environment == "production",
     )
-    for router in (surveys.router, responses.router, feedback.router, imports.router):
+    for router in (surveys.router, links.router, responses.router, feedback.router, imports.router):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
     app.include_router(web_router)
