@@ -13,12 +13,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from manyi import __version__
 from manyi.accounts.throttle import LoginThrottle
 from manyi.api.docs import install_api_docs
-from manyi.api.routes import feedback, imports, links, responses, surveys
+from manyi.api.routes import feedback, imports, links, responses, surveys, templates
 from manyi.config import Settings
 from manyi.edge.errors import install_error_handlers
 from manyi.jobs.queue import JobQueue, build_queue
 from manyi.runtime import Database, open_database
-from manyi.web.respondent import router as respondent_router
 from manyi.web.routes import error_page
 from manyi.web.routes import router as web_router
 
@@ -55,11 +54,17 @@ def create_app(
         same_site="lax",
         https_only=settings.environment == "production",
     )
-    for router in (surveys.router, links.router, responses.router, feedback.router, imports.router):
+    for router in (
+        surveys.router,
+        templates.router,
+        links.router,
+        responses.router,
+        feedback.router,
+        imports.router,
+    ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
     app.include_router(web_router)
-    app.include_router(respondent_router)
     app.mount(
         "/static",
         StaticFiles(directory=str(Path(__file__).parent / "web" / "static")),

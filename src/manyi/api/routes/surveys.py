@@ -1,17 +1,40 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from manyi.api.schemas import SurveyCreate, SurveyPublic, SurveysPublic, SurveySummaryPublic
 from manyi.domain.enums import SurveyStatus
 from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, SettingsDep, require
 from manyi.errors import InvalidInput
 from manyi.surveys.links import public_url
-from manyi.surveys.service import Survey, create_survey, get_survey, list_surveys
+from manyi.surveys.service import (
+    Survey,
+    create_survey,
+    get_survey,
+    list_surveys,
+    revise_survey,
+)
+from manyi.surveys.templates import create_from_template
 
 router = APIRouter(prefix="/surveys", tags=["surveys"])
+
+
+class SurveyFromTemplate(BaseModel):
+    """Body of POST /surveys/from-template."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: str = Field(max_length=64, description="a code from GET /survey-templates")
+    code: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str | dict[str, Any] | None = Field(
+        default=None,
+        description='replaces the template\'s title: {"zh-CN": ..., "en": ...} or one string',
+    )
+    status: str = Field(default="draft", description="draft, active, paused or closed")
 
 
 def _public(survey: Survey, base_url: str) -> SurveyPublic:
@@ -71,3 +94,60 @@ def list_(
 )
 def get(survey_id: int, db: DbDep, settings: SettingsDep, user: CurrentUser) -> SurveyPublic:
     return _public(get_survey(db, survey_id), settings.public_base_url)
+
+
+@router.get(
+    "/{survey_id}/definition.json",
+    summary="Export a survey's definition as a JSON file",
+    description="The current version's definition (or version `version`), as a download that "
+    "POST /surveys and `manyi survey create FILE` accept as it is.",
+    response_class=JSONResponse,
+)
+def export_definition(
+    survey_id: int,
+    db: DbDep,
+    user: CurrentUser,
+    version: Annotated[int | None, Query(ge=1, description="default: the current version")] = None,
+) -> JSONResponse:
+    survey = get_survey(db, survey_id, version)
+    name = f"survey-{survey.code or survey.id}-v{survey.version}.json"
+    return JSONResponse(
+        survey.definition.model_dump(mode="json", by_alias=True, exclude_none=True),
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.put(
+    "/{survey_id}/definition",
+    response_model=SurveyPublic,
+    summary="Replace a survey's definition (stores a new version)",
+    description="The body is the whole definition document. Earlier versions stay: every "
+    "response keeps pointing at the version it answered.",
+)
+def revise(
+    survey_id: int,
+    definition: Annotated[dict[str, Any], Body(description="the survey document")],
+    db: DbDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+) -> SurveyPublic:
+    require(user, DESIGNERS, "edit surveys")
+    return _public(revise_survey(db, survey_id, definition), settings.public_base_url)
+
+
+@router.post(
+    "/from-template",
+    status_code=201,
+    response_model=SurveyPublic,
+    summary="Create a survey from a template",
+    description="The new survey is a copy of the template (version 1, a draft unless "
+    "`status` says otherwise); edit it with PUT /surveys/{id}/definition.",
+)
+def create_from(
+    body: SurveyFromTemplate, db: DbDep, settings: SettingsDep, user: CurrentUser
+) -> SurveyPublic:
+    require(user, DESIGNERS, "create surveys")
+    survey = create_from_template(
+        db, body.template, code=body.code, title=body.title, status=body.status
+    )
+    return _public(survey, settings.public_base_url)
