@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import segno
 import zxingcpp
+from itsdangerous import URLSafeSerializer
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -191,6 +192,16 @@ def test_tampered_token_is_refused(db: Database) -> None:
         assert refused.value.errors[0].type == "tampered"
     with pytest.raises(InvalidInput, match="changed or cut short"):
         open_invitation(db, survey.id, token, secret="another-installation", now=T0)
+    # HMAC-SHA256: the signature is 32 bytes (43 base64 characters); the same payload
+    # signed with itsdangerous' default SHA-1 is refused.
+    payload, signature = token.rsplit(".", 1)
+    assert len(signature) == 43
+    sha1 = URLSafeSerializer(SECRET, salt="manyi-invitation").dumps(
+        URLSafeSerializer(SECRET, salt="manyi-invitation").loads_unsafe(token)[1]
+    )
+    assert sha1.rsplit(".", 1)[0] == payload
+    with pytest.raises(InvalidInput, match="changed or cut short"):
+        open_invitation(db, survey.id, sha1, secret=SECRET, now=T0)
 
 
 def test_expired_token_is_refused(db: Database) -> None:

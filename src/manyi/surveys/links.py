@@ -2,7 +2,8 @@
 
 An anonymous link is ``{base}/s/{survey_id}`` with optional ``ch=`` (channel code),
 ``tp=`` (touchpoint code) and ``lang=``. A personal link adds ``invite=TOKEN``: the token
-is signed with the installation's secret key (itsdangerous, salt ``manyi-invitation``)
+is signed with the installation's secret key (itsdangerous, HMAC-SHA256, salt
+``manyi-invitation``)
 and names the invitation, the survey, its expiry and a random nonce. Only the token's
 SHA-256 is stored, so a database copy holds no working link, and a forged token whose
 signature checks (a leaked secret) still names no stored hash.
@@ -45,7 +46,7 @@ from manyi.storage.surveys import survey_row
 
 SALT = "manyi-invitation"
 MAX_VALID_DAYS = 3650
-# A real token is about 80 characters; anything far longer is not one of ours.
+# A real token is about 95 characters; anything far longer is not one of ours.
 MAX_TOKEN_LENGTH = 400
 
 QrKind = Literal["png", "svg"]
@@ -272,7 +273,7 @@ def invitation_response_key(invitation_id: int) -> str:
 
 
 def _serializer(secret: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret, salt=SALT)
+    return URLSafeSerializer(secret, salt=SALT, signer_kwargs={"digest_method": hashlib.sha256})
 
 
 def _token_hash(token: str) -> str:
