@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from manyi.app import create_app
+from manyi.config import Settings
 from manyi.demo.servqual_items import SERVQUAL_ITEMS
 from manyi.domain.answers import validate_answers
 from manyi.domain.enums import QuestionKind, SurveyStatus
@@ -224,3 +228,14 @@ def test_create_from_template_refuses_bad_input(db: Database) -> None:
     assert caught.value.errors[0].loc[0] == "title"
     with pytest.raises(InvalidInput, match="unknown status 'live'"):
         create_from_template(db, "nps", status="live")
+
+
+def test_every_template_opens_on_the_respondent_page(db: Database, tmp_path: Path) -> None:
+    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
+    for code in EXPECTED:
+        survey = create_from_template(db, code, status="active")
+        first = survey.definition.questions[0]
+        for language in ("zh-CN", "en"):
+            page = client.get(f"/s/{survey.id}", params={"lang": language})
+            assert page.status_code == 200, (code, language)
+            assert first.text.get(language) in page.text, (code, language)
