@@ -15,9 +15,11 @@ import segno
 import zxingcpp
 from itsdangerous import URLSafeSerializer
 from PIL import Image
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from factories import good_answers, make_reference_data, make_survey
+from manyi.config import Settings
 from manyi.errors import Conflict, InvalidInput, NotFound
 from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
 from manyi.ingestion.responses import ResponseIn
@@ -124,6 +126,16 @@ def test_qr_code_refuses_bad_arguments() -> None:
         qr_code("", "png")
     with pytest.raises(InvalidInput, match="scale"):
         qr_code(URL, "png", scale=0)
+    with pytest.raises(InvalidInput, match="a link of 3000 bytes is too long for a QR code"):
+        qr_code("h" * 3000, "svg")
+
+
+def test_the_public_base_url_setting_is_checked(tmp_path: Any) -> None:
+    assert Settings(data_dir=tmp_path).public_base_url == "http://127.0.0.1:8000"
+    Settings(data_dir=tmp_path, public_base_url="https://example.com/manyi")
+    for bad in ("survey.example.com", "ftp://x.cn", "https://x.cn/?ch=sms", "https://x .cn"):
+        with pytest.raises(ValidationError, match="public_base_url"):
+            Settings(data_dir=tmp_path, public_base_url=bad)
 
 
 def test_survey_link_checks_survey_and_codes(db: Database) -> None:

@@ -114,7 +114,13 @@ def qr_code(url: str, kind: QrKind = "png", *, scale: int = 8) -> bytes:
         raise InvalidInput("a QR code needs a URL")
     if not 1 <= scale <= 40:
         raise InvalidInput(f"the QR scale must be from 1 to 40, not {scale}")
-    code = segno.make_qr(url, error="m")
+    try:
+        code = segno.make_qr(url, error="m")
+    except segno.DataOverflowError:
+        raise InvalidInput(
+            f"a link of {len(url.encode('utf-8'))} bytes is too long for a QR code; "
+            "use shorter channel and touchpoint codes"
+        ) from None
     out = io.BytesIO()
     code.save(out, kind=kind, scale=scale, border=4)
     return out.getvalue()
