@@ -305,3 +305,50 @@ def test_channel_and_touchpoint_travel_with_the_response(
         assert s.scalar(select(func.count()).select_from(ResponseRow)) == 1
         row = s.scalars(select(ResponseRow)).one()
         assert row.channel_id is not None and row.touchpoint_id is not None
+
+
+def invite(db: Database, survey_id: int, **kwargs: Any) -> str:
+    from manyi.surveys.links import create_invitation
+
+    made = create_invitation(db, survey_id, secret=SECRET, **kwargs)
+    return made.token
+
+
+SECRET = Settings(environment="test").secret_key
+
+
+def test_personal_link_answers_once(db: Database, tmp_path: Path) -> None:
+    from factories import make_reference_data
+
+    make_reference_data(db)
+    survey = make_survey(db, **PAGED)
+    token = invite(db, survey.id, customer="C-42", channel="sms", touchpoint="repair")
+    url = f"/s/{survey.id}?invite={token}&lang=en"
+    phone = client_for(db, tmp_path)
+    post(phone, url, PAGE_1)
+    # the same personal link resumes on another device (no cookie needed)
+    laptop = client_for(db, tmp_path)
+    assert "Page 2 of 3" in laptop.get(url).text
+    post(laptop, url, PAGE_2)
+    done = post(laptop, url, PAGE_3)
+    assert "Thank you" in done.text
+    stored = responses(db)
+    assert len(stored) == 1 and stored[0].answers == EXPECTED
+    assert stored[0].customer_id is not None and stored[0].channel_id is not None
+    # a second visit is told politely, and nothing more is stored
+    again = phone.get(url)
+    assert again.status_code == 409
+    assert "already answered" in again.text
+    assert len(responses(db)) == 1
+
+
+def test_tampered_personal_link(sqlite_db: Database, tmp_path: Path) -> None:
+    survey = make_survey(sqlite_db)
+    token = invite(sqlite_db, survey.id)
+    client = client_for(sqlite_db, tmp_path)
+    page = client.get(f"/s/{survey.id}?invite={token[:-3]}xyz&lang=en")
+    assert page.status_code == 400
+    assert "This link is not valid" in page.text
+    forged = client.post(f"/s/{survey.id}?invite={token[:-3]}xyz", data=PAGE_1)
+    assert forged.status_code == 400
+    assert responses(sqlite_db) == []

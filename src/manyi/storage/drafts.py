@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from manyi.storage.tables import ChannelRow, SurveyDraftRow, TouchpointRow
+from manyi.storage.tables import (
+    ChannelRow,
+    CustomerRow,
+    InvitationRow,
+    SurveyDraftRow,
+    TouchpointRow,
+)
 from manyi.storage.types import utcnow
 
 
@@ -28,9 +34,12 @@ class Draft:
     touchpoint: str | None
     started_at: datetime
     response_id: int | None
+    invitation_id: int | None = None
+    #: The invited customer's id (external code), kept in the draft for the response.
+    customer: str | None = None
 
 
-def _draft(row: SurveyDraftRow) -> Draft:
+def _draft(row: SurveyDraftRow, customer: str | None = None) -> Draft:
     return Draft(
         row.id,
         row.survey_id,
@@ -42,6 +51,8 @@ def _draft(row: SurveyDraftRow) -> Draft:
         row.touchpoint,
         row.started_at,
         row.response_id,
+        row.invitation_id,
+        customer,
     )
 
 
@@ -52,7 +63,20 @@ def find_draft(session: Session, survey_id: int, resume_hash: str) -> Draft | No
             SurveyDraftRow.resume_hash == resume_hash, SurveyDraftRow.survey_id == survey_id
         )
     ).scalar_one_or_none()
-    return None if row is None else _draft(row)
+    if row is None:
+        return None
+    return _draft(row, _invited_customer(session, row.invitation_id))
+
+
+def _invited_customer(session: Session, invitation_id: int | None) -> str | None:
+    """The external id of the customer an invitation was made for, if any."""
+    if invitation_id is None:
+        return None
+    return session.scalar(
+        select(CustomerRow.external_id)
+        .join(InvitationRow, InvitationRow.customer_id == CustomerRow.id)
+        .where(InvitationRow.id == invitation_id)
+    )
 
 
 def add_draft(
@@ -64,6 +88,8 @@ def add_draft(
     language: str | None,
     channel: str | None,
     touchpoint: str | None,
+    invitation_id: int | None = None,
+    customer: str | None = None,
 ) -> Draft:
     row = SurveyDraftRow(
         survey_id=survey_id,
@@ -74,10 +100,11 @@ def add_draft(
         language=language,
         channel=channel,
         touchpoint=touchpoint,
+        invitation_id=invitation_id,
     )
     session.add(row)
     session.flush()
-    return _draft(row)
+    return _draft(row, customer)
 
 
 def save_draft(

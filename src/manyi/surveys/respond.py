@@ -42,13 +42,14 @@ from manyi.storage.drafts import (
     mark_draft_submitted,
     save_draft,
 )
+from manyi.surveys.links import Invitation, invitation_response_key
 from manyi.surveys.service import Survey, get_survey
 
 log = logging.getLogger(__name__)
 
-#: Why a form is not shown: the survey is not accepting answers, or this browser's
-#: draft was already submitted.
-FormState = Literal["open", "closed", "not_open", "submitted"]
+#: Why a form is not shown: the survey is not accepting answers, this browser's draft was
+#: already submitted, or a personal link is not valid, has expired or was answered.
+FormState = Literal["open", "closed", "not_open", "submitted", "bad_link", "expired", "answered"]
 Action = Literal["next", "back"]
 #: Form fields: what one page posts, each name with every value it was given.
 FormData = Mapping[str, Sequence[str]]
@@ -192,11 +193,21 @@ class Submission:
     touchpoint: str | None
     started_at: datetime
     language: str
+    #: The personal invitation answered (then mark it answered after recording).
+    invitation_id: int | None = None
+    customer: str | None = None
 
     @property
     def idempotency_key(self) -> str:
         """The draft as the Idempotency-Key: a submit sent twice stores one response."""
         return f"web-draft-{self.draft_id}"
+
+    @property
+    def external_key(self) -> str | None:
+        """An invitation's response key (one response per invitation), else None."""
+        if self.invitation_id is None:
+            return None
+        return invitation_response_key(self.invitation_id)
 
 
 @dataclass
@@ -256,11 +267,19 @@ def open_form(
     language: str,
     channel: str | None = None,
     touchpoint: str | None = None,
+    invitation: Invitation | None = None,
 ) -> Form:
     """The form as this browser left it: its draft (made now if it has none and the
-    survey is open), the saved page and answers. A closed survey keeps every draft."""
+    survey is open), the saved page and answers. A closed survey keeps every draft.
+
+    With a personal ``invitation`` (already checked by
+    :func:`manyi.surveys.links.open_invitation`) the invitation's token is the resume
+    token: the same link resumes the same draft on any device, and the response names
+    the invited customer, channel and touchpoint."""
     survey = get_survey(db, survey_id)
     state = _state(survey)
+    if invitation is not None:
+        resume_token = invitation.token
     with db.session() as s:
         draft = find_draft(s, survey_id, resume_hash(resume_token)) if resume_token else None
         if draft is not None and draft.response_id is not None:
@@ -268,7 +287,20 @@ def open_form(
         if state != "open":
             return Form(state, survey, draft)
         new_token = None
-        if draft is None:
+        if draft is None and invitation is not None:
+            channel, touchpoint = known_codes(s, invitation.channel, invitation.touchpoint)
+            draft = add_draft(
+                s,
+                survey_id=survey_id,
+                survey_version=survey.version,
+                resume_hash=resume_hash(invitation.token),
+                language=language,
+                channel=channel,
+                touchpoint=touchpoint,
+                invitation_id=invitation.id,
+                customer=invitation.customer,
+            )
+        elif draft is None:
             # A link with a channel or touchpoint code the organisation does not have
             # still works; the response just does not name it.
             channel, touchpoint = known_codes(s, channel, touchpoint)
@@ -314,6 +346,7 @@ def post_page(
     *,
     action: Action,
     language: str,
+    invitation: Invitation | None = None,
 ) -> Form:
     """Check the page's answers, save them in the draft and move to the next (or the
     previous) page; after the last page, the form comes back with its
@@ -322,7 +355,7 @@ def post_page(
     A page with bad answers is shown again with its errors and the posted input, and
     nothing of it is saved. A survey closed while the respondent answered keeps the draft
     and says so."""
-    opened = open_form(db, survey_id, resume_token, language=language)
+    opened = open_form(db, survey_id, resume_token, language=language, invitation=invitation)
     if opened.state != "open" or opened.draft is None or opened.new_token is not None:
         # No draft for this token (a lost cookie): start again rather than save blindly.
         return opened
@@ -371,6 +404,8 @@ def post_page(
         draft.touchpoint,
         draft.started_at,
         language,
+        draft.invitation_id,
+        draft.customer,
     )
     return done
 
@@ -419,3 +454,8 @@ def refuse_bot(survey_id: int, field_value: str) -> None:
         survey_id,
         len(field_value),
     )
+
+
+def link_refused(db: Database, survey_id: int, state: FormState) -> Form:
+    """The page for a personal link that cannot be answered (``state`` says why)."""
+    return Form(state, get_survey(db, survey_id))

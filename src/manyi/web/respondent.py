@@ -20,13 +20,16 @@ from manyi.errors import Conflict, InvalidInput
 from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
 from manyi.ingestion.responses import ResponseIn
 from manyi.runtime import Database
+from manyi.surveys.links import Invitation, mark_answered, open_invitation
 from manyi.surveys.respond import (
     KANO_CHOICES,
     Action,
     Form,
+    FormState,
     field_name,
     form_macro,
     form_token,
+    link_refused,
     not_accepted,
     not_open_any_more,
     open_form,
@@ -46,7 +49,7 @@ ONE_YEAR = 365 * 24 * 3600
 #: How long a resume cookie lasts: a respondent may come back within this.
 RESUME_MAX_AGE = 90 * 24 * 3600
 #: Status of the page that says the survey does not take answers.
-STATE_STATUS = {"closed": 410, "not_open": 404}
+STATE_STATUS = {"closed": 410, "not_open": 404, "bad_link": 400, "expired": 410, "answered": 409}
 
 
 def resume_cookie(survey_id: int) -> str:
@@ -68,11 +71,19 @@ def _link(request: Request, **changes: str) -> str:
 
 
 def _page(
-    request: Request, settings: Settings, form: Form, lang: str, *, status: int = 200
+    request: Request,
+    settings: Settings,
+    form: Form,
+    lang: str,
+    *,
+    status: int = 200,
+    token: str | None = None,
 ) -> HTMLResponse:
+    """Render ``form``; ``token`` is its resume token (the invitation's on a personal
+    link), from which the form's CSRF token is made."""
     large = _large_text(request)
     other = next(code for code in AUTONYMS if code != lang)
-    token = request.cookies.get(resume_cookie(form.survey.id)) or form.new_token or ""
+    token = token or request.cookies.get(resume_cookie(form.survey.id)) or form.new_token or ""
     context: dict[str, Any] = {
         "lang": lang,
         **page_context(lang),
@@ -114,6 +125,15 @@ def respondent_form(
     request: Request, survey_id: SurveyId, db: DbDep, settings: SettingsDep
 ) -> Response:
     lang = language_of(request, settings)
+    invite = request.query_params.get("invite")
+    if invite:
+        invitation = _invitation(db, settings, survey_id, invite)
+        if not isinstance(invitation, Invitation):
+            refused = link_refused(db, survey_id, invitation)
+            return _page(request, settings, refused, lang, status=STATE_STATUS[invitation])
+        form = open_form(db, survey_id, None, language=lang, invitation=invitation)
+        status = STATE_STATUS.get(form.state, 200)
+        return _page(request, settings, form, lang, status=status, token=invite)
     form = open_form(
         db,
         survey_id,
@@ -123,6 +143,18 @@ def respondent_form(
         touchpoint=request.query_params.get("tp") or None,
     )
     return _page(request, settings, form, lang, status=STATE_STATUS.get(form.state, 200))
+
+
+def _invitation(
+    db: Database, settings: Settings, survey_id: int, token: str
+) -> Invitation | FormState:
+    """The personal link's invitation, or why it cannot be answered."""
+    try:
+        return open_invitation(db, survey_id, token, secret=settings.secret_key)
+    except Conflict:
+        return "answered"
+    except InvalidInput as problem:
+        return "expired" if any(e.type == "expired" for e in problem.errors) else "bad_link"
 
 
 @router.post("/s/{survey_id}", response_class=HTMLResponse)
@@ -136,7 +168,15 @@ async def respondent_post(
         if isinstance(value, str):
             fields.setdefault(key, []).append(value)
     here = _link(request)
-    token = request.cookies.get(resume_cookie(survey_id))
+    invite = request.query_params.get("invite")
+    invitation: Invitation | None = None
+    if invite:
+        found = _invitation(db, settings, survey_id, invite)
+        if not isinstance(found, Invitation):
+            refused = link_refused(db, survey_id, found)
+            return _page(request, settings, refused, lang, status=STATE_STATUS[found])
+        invitation = found
+    token = invite or request.cookies.get(resume_cookie(survey_id))
     if token is None:
         # No draft in this browser (cookies off, or it expired): start from the form.
         return RedirectResponse(here, status_code=303)
@@ -146,17 +186,20 @@ async def respondent_post(
     honeypot = (fields.get("website") or [""])[0]
     if honeypot:
         refuse_bot(survey_id, honeypot)
-        form = open_form(db, survey_id, token, language=lang)
+        form = open_form(db, survey_id, token, language=lang, invitation=invitation)
         form.state = "submitted" if form.state == "open" else form.state
         return _page(request, settings, form, lang, status=STATE_STATUS.get(form.state, 200))
     action: Action = "back" if (fields.get("action") or [""])[0] == "back" else "next"
-    form = post_page(db, survey_id, token, fields, action=action, language=lang)
+    form = post_page(
+        db, survey_id, token, fields, action=action, language=lang, invitation=invitation
+    )
     if form.submission is not None:
         form = _record(db, settings, queue, form, lang)
     if form.errors:
-        return _page(request, settings, form, lang, status=422)
-    if form.state in STATE_STATUS:
-        return _page(request, settings, form, lang, status=STATE_STATUS[form.state])
+        return _page(request, settings, form, lang, status=422, token=token)
+    if form.state in STATE_STATUS or form.state == "submitted":
+        status = STATE_STATUS.get(form.state, 200)
+        return _page(request, settings, form, lang, status=status, token=token)
     # Post/redirect/get: reloading the next page does not post this one again.
     return RedirectResponse(here, status_code=303)
 
@@ -173,6 +216,8 @@ def _record(
         touchpoint=done.touchpoint,
         started_at=done.started_at,
         language=done.language,
+        customer=done.customer,
+        external_key=done.external_key,
     )
     options = IntakeOptions(
         source="web",
@@ -186,7 +231,14 @@ def _record(
         return not_open_any_more(db, form)
     except InvalidInput as problem:
         return not_accepted(db, form, problem, lang)
-    return submitted(db, form, result.stored[0].id)
+    response_id = result.stored[0].id
+    if done.invitation_id is not None:
+        try:
+            mark_answered(db, done.invitation_id, response_id)
+        except Conflict:
+            # Answered a moment earlier from another device: that response counts.
+            return link_refused(db, done.survey_id, "answered")
+    return submitted(db, form, response_id)
 
 
 def _same(a: str, b: str) -> bool:
