@@ -411,19 +411,25 @@ def post_page(
 
 
 def _save(db: Database, form: Form, answers: dict[str, Any], page: int, language: str) -> Form:
-    assert form.draft is not None
+    draft = _draft_of(form)
     with db.session() as s:
-        save_draft(s, form.draft.id, answers=answers, page=page, language=language)
-    return Form("open", form.survey, form.draft, page, answers)
+        save_draft(s, draft.id, answers=answers, page=page, language=language)
+    return Form("open", form.survey, draft, page, answers)
+
+
+def _draft_of(form: Form) -> Draft:
+    if form.draft is None:
+        raise RuntimeError("this form has no draft: it was not opened for answering")
+    return form.draft
 
 
 def submitted(db: Database, form: Form, response_id: int) -> Form:
     """The form after its response was stored: the draft points at it, so the same link
     shows the thank-you page from now on."""
-    assert form.draft is not None
+    draft = _draft_of(form)
     with db.session() as s:
-        mark_draft_submitted(s, form.draft.id, response_id)
-    return Form("submitted", form.survey, form.draft, form.page, form.answers)
+        mark_draft_submitted(s, draft.id, response_id)
+    return Form("submitted", form.survey, draft, form.page, form.answers)
 
 
 def not_open_any_more(db: Database, form: Form) -> Form:
@@ -437,14 +443,14 @@ def not_open_any_more(db: Database, form: Form) -> Form:
 def not_accepted(db: Database, form: Form, problem: InvalidInput, language: str) -> Form:
     """The form when recording refused the answers as a whole (a rule across pages, a
     channel code that went away): the first page with a problem, with the problems."""
-    assert form.draft is not None
+    draft = _draft_of(form)
     errors = _errors(problem)
     page = next(
         (i for i, qs in enumerate(form.pages) if any(q.code in errors for q in qs)), form.page
     )
     with db.session() as s:
-        save_draft(s, form.draft.id, answers=form.answers, page=page, language=language)
-    return Form("open", form.survey, form.draft, page, form.answers, errors)
+        save_draft(s, draft.id, answers=form.answers, page=page, language=language)
+    return Form("open", form.survey, draft, page, form.answers, errors)
 
 
 def refuse_bot(survey_id: int, field_value: str) -> None:

@@ -26,6 +26,7 @@ from manyi.surveys.respond import (
     Action,
     Form,
     FormState,
+    Submission,
     field_name,
     form_macro,
     form_token,
@@ -194,7 +195,7 @@ async def respondent_post(
         db, survey_id, token, fields, action=action, language=lang, invitation=invitation
     )
     if form.submission is not None:
-        form = _record(db, settings, queue, form, lang)
+        form = _record(db, settings, queue, form, form.submission, lang)
     if form.errors:
         return _page(request, settings, form, lang, status=422, token=token)
     if form.state in STATE_STATUS or form.state == "submitted":
@@ -205,11 +206,14 @@ async def respondent_post(
 
 
 def _record(
-    db: Database, settings: Settings, queue: EnrichmentQueue, form: Form, lang: str
+    db: Database,
+    settings: Settings,
+    queue: EnrichmentQueue,
+    form: Form,
+    done: Submission,
+    lang: str,
 ) -> Form:
     """Store the finished form through the intake pipeline, as every channel does."""
-    done = form.submission
-    assert done is not None
     item = ResponseIn(
         answers=done.answers,
         channel=done.channel,
