@@ -130,3 +130,66 @@ def test_detractor_answers_leaves_resumes_and_submits_on_a_phone(
         assert row.answers == {"nps": 3, "wrong": wrong, "good": ["polite"], "csat": 3}
         assert row.language == lang
         assert row.source == "web"
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page, as 'rule: target' lines."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['id']}: {node['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+    ]
+
+
+def test_respondent_pages_have_no_serious_axe_violation(
+    sqlite_db: Database, served: tuple[str, int]
+) -> None:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    from factories import survey_definition
+
+    server, nps_id = served
+    every_kind = make_survey(sqlite_db, **survey_definition())
+    closed = make_survey(sqlite_db, status="closed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        found: dict[str, list[str]] = {}
+        # the check itself must be able to fail: an input without a label is critical
+        bare = browser.new_page()
+        bare.set_content('<html lang="en"><title>t</title><main><input type="text"></main>')
+        assert any(v.startswith("label:") for v in serious_violations(bare))
+        for lang in ("zh-CN", "en"):
+            page = browser.new_context(viewport=PHONE, locale=lang).new_page()
+            for name, path in (
+                ("every kind", f"/s/{every_kind.id}?lang={lang}"),
+                ("larger text", f"/s/{every_kind.id}?lang={lang}&size=large"),
+                ("closed", f"/s/{closed.id}?lang={lang}"),
+            ):
+                page.goto(server + path)
+                found[f"{name} {lang}"] = serious_violations(page)
+            # the page with errors next to the fields
+            page.goto(f"{server}/s/{every_kind.id}?lang={lang}")
+            page.locator("label[for='q.csat-3']").click()
+            page.get_by_role("button").last.click()
+            page.locator(".summary").wait_for()
+            found[f"errors {lang}"] = serious_violations(page)
+            # the thank-you page
+            page.goto(f"{server}/s/{nps_id}?lang={lang}")
+            page.locator("label[for='q.nps-9']").click()
+            page.get_by_role("button").last.click()
+            page.locator("label[for='q.good.fast']").click()  # a promoter's page 2
+            page.get_by_role("button").last.click()
+            page.locator("label[for='q.csat-4']").click()
+            page.get_by_role("button").last.click()
+            page.locator(".message").wait_for()
+            found[f"thanks {lang}"] = serious_violations(page)
+        browser.close()
+    assert {name: v for name, v in found.items() if v} == {}
+    assert len(found) == 10
