@@ -352,3 +352,26 @@ def test_tampered_personal_link(sqlite_db: Database, tmp_path: Path) -> None:
     forged = client.post(f"/s/{survey.id}?invite={token[:-3]}xyz", data=PAGE_1)
     assert forged.status_code == 400
     assert responses(sqlite_db) == []
+
+
+def test_last_page_posted_again_stores_one_response(sqlite_db: Database, tmp_path: Path) -> None:
+    survey = make_survey(sqlite_db)
+    url = f"/s/{survey.id}?lang=en"
+    client = client_for(sqlite_db, tmp_path)
+    form = client.get(url)
+    fields = {"csrf": csrf_of(form.text), **PAGE_1}
+    assert "Thank you" in client.post(url, data=fields).text
+    replay = client.post(url, data=fields)  # the browser's back button and a second submit
+    assert replay.status_code == 200 and "Thank you" in replay.text
+    assert len(responses(sqlite_db)) == 1
+
+
+def test_two_options_with_the_same_rank_are_refused(sqlite_db: Database, tmp_path: Path) -> None:
+    survey = make_survey(sqlite_db)
+    client = client_for(sqlite_db, tmp_path)
+    page = post(
+        client, f"/s/{survey.id}?lang=en", {**PAGE_1, "q.rank.price": "1", "q.rank.speed": "1"}
+    )
+    assert page.status_code == 422
+    assert "an option is given twice" in page.text
+    assert responses(sqlite_db) == []
