@@ -139,6 +139,24 @@ def aspect_label_counts(session: Session, code: str, since: datetime) -> Counter
     return Counter({str(label): int(n) for label, n in rows})
 
 
+def _mention_text_select(source: str, item: tuple[Any, Any, Any], sentiment: Any) -> Any:
+    """One side of :func:`mention_texts`' union: the item's (id, detail, text) columns,
+    the whole text's sentiment and the mention's own columns, under shared labels."""
+    item_id, detail, text = item
+    m = AspectMentionRow
+    return select(
+        literal(source).label("source"),
+        item_id.label("id"),
+        m.occurred_at.label("when"),
+        detail.label("detail"),
+        text.label("text"),
+        sentiment.label("sentiment"),
+        m.label.label("label"),
+        m.score.label("score"),
+        m.evidence.label("evidence"),
+    )
+
+
 def mention_texts(
     session: Session,
     code: str,
@@ -152,38 +170,21 @@ def mention_texts(
     condition = _window(since, None) & (AspectMentionRow.aspect == code)
     if label is not None:
         condition &= AspectMentionRow.label == label
-    m = AspectMentionRow
-    feedback = (
-        select(
-            literal("feedback").label("source"),
-            FeedbackItemRow.id.label("id"),
-            m.occurred_at.label("when"),
-            FeedbackItemRow.kind.label("detail"),
-            FeedbackItemRow.text.label("text"),
-            FeedbackItemRow.sentiment_label.label("sentiment"),
-            m.label.label("label"),
-            m.score.label("score"),
-            m.evidence.label("evidence"),
-        )
-        .join(FeedbackItemRow, FeedbackItemRow.id == m.feedback_id)
-        .where(condition)
-    )
+    feedback = _mention_text_select(
+        "feedback",
+        (FeedbackItemRow.id, FeedbackItemRow.kind, FeedbackItemRow.text),
+        FeedbackItemRow.sentiment_label,
+    ).join(FeedbackItemRow, FeedbackItemRow.id == AspectMentionRow.feedback_id)
     answers = (
-        select(
-            literal("answer").label("source"),
-            AnswerRow.id.label("id"),
-            m.occurred_at.label("when"),
-            AnswerRow.question.label("detail"),
-            AnswerRow.text.label("text"),
-            AnswerEnrichmentRow.sentiment_label.label("sentiment"),
-            m.label.label("label"),
-            m.score.label("score"),
-            m.evidence.label("evidence"),
+        _mention_text_select(
+            "answer",
+            (AnswerRow.id, AnswerRow.question, AnswerRow.text),
+            AnswerEnrichmentRow.sentiment_label,
         )
-        .join(AnswerRow, AnswerRow.id == m.answer_id)
+        .join(AnswerRow, AnswerRow.id == AspectMentionRow.answer_id)
         .join(AnswerEnrichmentRow, AnswerEnrichmentRow.answer_id == AnswerRow.id)
-        .where(condition)
     )
+    feedback, answers = feedback.where(condition), answers.where(condition)
     both = union_all(feedback, answers).subquery()
     rows: list[Any] = list(
         session.execute(
