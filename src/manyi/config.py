@@ -115,6 +115,28 @@ class Settings(BaseSettings):
         description="The moving window, in seconds, over which failed sign-ins are counted.",
     )
 
+    smtp_host: str = Field(
+        default="127.0.0.1", description="Mail server that e-mail invitations are sent through."
+    )
+    smtp_port: int = Field(
+        default=25, ge=1, le=65535, description="Port of the mail server (587 with STARTTLS)."
+    )
+    smtp_user: str | None = Field(
+        default=None, description="User name for the mail server; none: no login."
+    )
+    smtp_password: str | None = Field(
+        default=None, description="Password for the mail server (with MANYI_SMTP_USER)."
+    )
+    smtp_starttls: bool = Field(
+        default=False,
+        description="Switch the mail connection to TLS (STARTTLS) before logging in and sending.",
+    )
+    smtp_from: str = Field(
+        default="manyi@localhost",
+        min_length=3,
+        description="Sender address of e-mail invitations, e.g. 'Survey <survey@example.com>'.",
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEFAULT_SECRET:

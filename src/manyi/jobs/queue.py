@@ -18,6 +18,7 @@ from huey.exceptions import TaskLockedException
 from manyi.config import Settings
 from manyi.enrichment.service import enrich_pending
 from manyi.runtime import Database
+from manyi.surveys.email import EmailSend, MailTransport, SmtpTransport, send_invitation_email
 
 log = logging.getLogger("manyi.jobs")
 ENRICH_LOCK = "manyi-enrich"
@@ -28,6 +29,8 @@ class JobQueue:
     huey: Huey
     enrich: Callable[..., Any]
     backend: str
+    #: The e-mail invitation task: ``send_email(survey_id, customer, language)``.
+    send_email: Callable[..., Any] | None = None
 
     def enqueue_enrichment(self) -> bool:
         """Ask a worker to enrich new text; never fails intake (the sweep catches up)."""
@@ -51,9 +54,14 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> tuple[Huey, str
 
 
 def build_queue(
-    settings: Settings, db: Database, *, immediate: bool = False, huey: Huey | None = None
+    settings: Settings,
+    db: Database,
+    *,
+    immediate: bool = False,
+    huey: Huey | None = None,
+    mail_transport: MailTransport | None = None,
 ) -> JobQueue:
-    """Build the queue and register its tasks."""
+    """Build the queue and register its tasks (``mail_transport``: default SMTP)."""
     backend = "custom"
     if huey is None:
         huey, backend = make_huey(settings, immediate=immediate)
@@ -77,4 +85,17 @@ def build_queue(
 
     enrich = huey.task(name="enrich-pending", retries=3, retry_delay=30)(run_enrichment)
     huey.periodic_task(crontab(minute="*"), name="enrich-sweep")(run_enrichment)
-    return JobQueue(huey, enrich, backend)
+    transport = mail_transport or SmtpTransport(settings)
+
+    def run_send_email(survey_id: int, customer: str, language: str | None = None) -> str:
+        # A ChannelError (server down, refused) raises, and Huey retries the task; the
+        # failed attempt is marked in the invitation, so the retry sends once.
+        sent: EmailSend = send_invitation_email(
+            db, survey_id, customer, settings=settings, transport=transport, language=language
+        )
+        if sent.status == "skipped":
+            log.info("e-mail to customer %s skipped: %s", customer, sent.reason)
+        return sent.status
+
+    send_email = huey.task(name="send-invitation-email", retries=3, retry_delay=120)(run_send_email)
+    return JobQueue(huey, enrich, backend, send_email)

@@ -111,3 +111,99 @@ def mark_invitation_answered(
 
 def invitation_exists(session: Session, invitation_id: int) -> bool:
     return session.get(InvitationRow, invitation_id) is not None
+
+
+@dataclass(frozen=True)
+class CustomerContact:
+    """What an e-mail send needs to know about a customer."""
+
+    id: int
+    external_id: str
+    name: str | None
+    email: str | None
+    consent_contact: bool
+
+
+def customer_contact(
+    session: Session, external_id: str, *, lock: bool = False
+) -> CustomerContact | None:
+    """The customer with ``external_id``, or None; ``lock`` holds its row until commit.
+
+    The lock (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers anyway) makes
+    two sends to the same customer check and claim one after the other.
+    """
+    query = select(CustomerRow).where(CustomerRow.external_id == external_id)
+    if lock:
+        query = query.with_for_update()
+    row = session.scalar(query)
+    if row is None:
+        return None
+    return CustomerContact(
+        id=row.id,
+        external_id=row.external_id,
+        name=row.name,
+        email=row.email,
+        consent_contact=bool(row.consent_contact),
+    )
+
+
+def customer_invitation_metas(
+    session: Session, survey_id: int, customer_id: int
+) -> list[tuple[int, dict[str, Any]]]:
+    """(id, meta) of every invitation of ``customer_id`` to ``survey_id``, oldest first."""
+    rows = session.execute(
+        select(InvitationRow.id, InvitationRow.meta)
+        .where(InvitationRow.survey_id == survey_id, InvitationRow.customer_id == customer_id)
+        .order_by(InvitationRow.id)
+    ).all()
+    return [(row_id, dict(meta or {})) for row_id, meta in rows]
+
+
+def set_invitation_meta(
+    session: Session,
+    invitation_id: int,
+    meta: dict[str, Any],
+    *,
+    expires_at: datetime | None = None,
+) -> None:
+    """Replace an invitation's meta (and, when given, bring its expiry forward)."""
+    values: dict[str, Any] = {"meta": meta}
+    if expires_at is not None:
+        values["expires_at"] = expires_at
+    session.execute(
+        update(InvitationRow)
+        .where(InvitationRow.id == invitation_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def invitation_meta(session: Session, invitation_id: int) -> dict[str, Any] | None:
+    row = session.get(InvitationRow, invitation_id)
+    return None if row is None else dict(row.meta or {})
+
+
+def opt_out_by_hash(session: Session, survey_id: int, token_hash: str, at: datetime) -> str | None:
+    """Withdraw the contact consent of the customer invited by the token with ``token_hash``.
+
+    Sets ``customers.consent_contact`` to false and records ``opted_out_at`` in the
+    invitation's meta. Returns the customer's external id, "" for an invitation that names
+    no customer, and None when no invitation of ``survey_id`` has that hash.
+    """
+    row = session.scalar(
+        select(InvitationRow).where(
+            InvitationRow.token_hash == token_hash, InvitationRow.survey_id == survey_id
+        )
+    )
+    if row is None:
+        return None
+    if row.customer_id is None:
+        return ""
+    customer = session.get(CustomerRow, row.customer_id)
+    if customer is None:
+        return ""
+    customer.consent_contact = False
+    meta = dict(row.meta or {})
+    meta.setdefault("opted_out_at", at.isoformat(timespec="seconds"))
+    row.meta = meta
+    return customer.external_id

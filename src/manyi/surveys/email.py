@@ -1,0 +1,339 @@
+"""E-mail invitations: a personal single-use link sent to one customer, once.
+
+:func:`send_invitation_email` makes the invitation (:mod:`manyi.surveys.links`), renders
+the e-mail in zh-CN or English (subject, plain text and HTML from the Jinja templates in
+``email_templates/``; the texts live in the templates, one file per language, because
+an e-mail is a whole composed text rather than a page of interface strings) and hands
+it to a transport: :class:`SmtpTransport` (stdlib smtplib, ``MANYI_SMTP_*``) or any
+object with a ``send(message)`` method.
+
+Nothing is sent twice. The send is recorded in the invitation's meta under ``email``:
+``claimed`` before the message leaves, ``sent`` after the server took it, ``failed``
+when the server refused it. The claim is made while the customer's row is locked, and
+is refused when another invitation of the same customer to the same survey is already
+``claimed`` or ``sent``; a job retry after a failure therefore sends, and a second
+request after a success is skipped. A send whose outcome is unknown (the process died
+between claim and answer) stays ``claimed`` and blocks further sends: a possible
+duplicate is worse than a missing reminder, and the reason says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any, Literal, Protocol
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from manyi.config import Settings
+from manyi.errors import ChannelError, InvalidInput, NotFound
+from manyi.storage.database import Database
+from manyi.storage.invitations import (
+    customer_contact,
+    customer_invitation_metas,
+    invitation_meta,
+    opt_out_by_hash,
+    set_invitation_meta,
+)
+from manyi.storage.surveys import survey_row
+from manyi.surveys.links import create_invitation, public_url
+
+LANGUAGES = ("zh-CN", "en")
+#: States of ``meta["email"]["state"]`` that stop another send to the same customer.
+BLOCKING = ("claimed", "sent")
+
+SendStatus = Literal["sent", "skipped"]
+
+_templates = Environment(
+    loader=PackageLoader("manyi.surveys", "email_templates"),
+    autoescape=select_autoescape(["html"], default_for_string=False, default=False),
+    undefined=StrictUndefined,
+    keep_trailing_newline=False,
+)
+
+
+class MailTransport(Protocol):
+    """Delivers one message; raises ChannelError when it cannot."""
+
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class SmtpTransport:
+    """Sends through the SMTP server of the settings, one connection per message."""
+
+    def __init__(self, settings: Settings, *, timeout_s: float = 30.0) -> None:
+        self.host = settings.smtp_host
+        self.port = settings.smtp_port
+        self.user = settings.smtp_user
+        self.password = settings.smtp_password
+        self.starttls = settings.smtp_starttls
+        self.timeout_s = timeout_s
+
+    def send(self, message: EmailMessage) -> None:
+        server = f"{self.host}:{self.port}"
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.user:
+                    smtp.login(self.user, self.password or "")
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as refused:
+            codes = "; ".join(
+                f"{to}: {code} {_text(reply)}" for to, (code, reply) in refused.recipients.items()
+            )
+            raise ChannelError(
+                f"the mail server {server} refused the recipient ({codes})"
+            ) from None
+        except smtplib.SMTPResponseException as error:
+            raise ChannelError(
+                f"the mail server {server} refused the message: "
+                f"{error.smtp_code} {_text(error.smtp_error)}"
+            ) from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise ChannelError(
+                f"could not send through the mail server {server}: {error or type(error).__name__}"
+            ) from None
+
+
+@dataclass(frozen=True)
+class EmailSend:
+    """What happened to one e-mail invitation: ``sent`` (with its invitation) or
+    ``skipped`` with the reason."""
+
+    status: SendStatus
+    customer: str
+    reason: str = ""
+    invitation_id: int | None = None
+    message_id: str | None = None
+
+
+def send_invitation_email(
+    db: Database,
+    survey_id: int,
+    customer: str,
+    *,
+    settings: Settings,
+    transport: MailTransport,
+    language: str | None = None,
+    valid_days: int = 30,
+    now: datetime | None = None,
+) -> EmailSend:
+    """E-mail customer ``customer`` (external id) a personal link to survey ``survey_id``.
+
+    Skipped (not an error) when the customer has no e-mail address, has not agreed to be
+    contacted or opted out, or was already e-mailed this survey. Raises NotFound for an
+    unknown survey or customer, Conflict for a closed survey, InvalidInput for a bad
+    language, and ChannelError when the mail server refuses or cannot be reached (the
+    invitation is then marked ``failed``, so a retry sends again).
+    """
+    lang = language or settings.default_language
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"an e-mail invitation is in zh-CN or en, not {language!r}")
+    if not customer or not str(customer).strip():
+        raise InvalidInput("an e-mail invitation needs a customer's external id")
+    customer = str(customer).strip()
+    at = _utc_naive(now)
+    with db.session() as s:
+        survey = survey_row(s, survey_id)
+        if survey is None:
+            raise NotFound(f"no survey with id {survey_id}")
+        title = survey.title
+        contact = customer_contact(s, customer)
+    if contact is None:
+        raise NotFound(f"no customer with external id {customer!r}")
+    if not contact.email:
+        return EmailSend("skipped", customer, "the customer has no e-mail address")
+    if not contact.consent_contact:
+        return EmailSend(
+            "skipped", customer, "the customer has not agreed to be contacted, or opted out"
+        )
+    earlier = _earlier_send(db, survey_id, contact.id)
+    if earlier:
+        return EmailSend("skipped", customer, earlier)
+
+    invitation = create_invitation(
+        db,
+        survey_id,
+        secret=settings.secret_key,
+        customer=customer,
+        valid_days=valid_days,
+        meta={"email": {"state": "new", "language": lang}},
+        now=at,
+    )
+    # Claim under the customer's row lock: of two sends racing, the second finds the
+    # first's claim. The losing invitation is expired at once; its token never left.
+    with db.session() as s:
+        locked = customer_contact(s, customer, lock=True)
+        blocking = _blocking_reason(
+            customer_invitation_metas(s, survey_id, contact.id), invitation.id
+        )
+        if locked is None or blocking:
+            set_invitation_meta(s, invitation.id, {"email": {"state": "withdrawn"}}, expires_at=at)
+            return EmailSend("skipped", customer, blocking or "the customer was deleted")
+        set_invitation_meta(
+            s,
+            invitation.id,
+            {"email": {"state": "claimed", "language": lang, "claimed_at": _iso(at)}},
+        )
+
+    message = _message(
+        settings,
+        to=contact.email,
+        name=contact.name,
+        title=title,
+        language=lang,
+        link=public_url(settings.public_base_url, survey_id, invite=invitation.token),
+        opt_out=_opt_out_url(settings.public_base_url, survey_id, invitation.token),
+        expires=invitation.expires_at,
+    )
+    try:
+        transport.send(message)
+    except ChannelError as error:
+        _record(db, invitation.id, {"state": "failed", "error": error.message[:500]})
+        raise
+    except Exception as error:  # a transport that is not ours: still a channel failure
+        _record(db, invitation.id, {"state": "failed", "error": str(error)[:500]})
+        raise ChannelError(f"could not send the e-mail invitation: {error}") from error
+    message_id = str(message["Message-ID"])
+    _record(
+        db,
+        invitation.id,
+        {"state": "sent", "sent_at": _iso(_utc_naive(None)), "message_id": message_id},
+    )
+    return EmailSend("sent", customer, invitation_id=invitation.id, message_id=message_id)
+
+
+def opt_out(db: Database, survey_id: int, token: str, *, now: datetime | None = None) -> str:
+    """Record that the customer invited by ``token`` wants no more invitations.
+
+    Works for an answered or expired invitation too: opting out is always allowed. The
+    token is checked by its stored hash alone (only a link we sent has one). Returns the
+    customer's external id; raises InvalidInput for a link that is not one of ours or
+    names no customer.
+    """
+    if not token or len(token) > 400:
+        raise InvalidInput("this opt-out link is not valid: open the whole link from the e-mail")
+    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    with db.session() as s:
+        customer = opt_out_by_hash(s, survey_id, digest, _utc_naive(now))
+    if customer is None:
+        raise InvalidInput("this opt-out link is not valid: open the whole link from the e-mail")
+    if customer == "":
+        raise InvalidInput("this link was not sent to a known customer: there is nothing to stop")
+    return customer
+
+
+def render_invitation(
+    language: str,
+    *,
+    title: str,
+    link: str,
+    opt_out_link: str,
+    expires: datetime | None,
+    name: str | None = None,
+) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of the invitation e-mail in ``language``."""
+    if language not in LANGUAGES:
+        raise InvalidInput(f"an e-mail invitation is in zh-CN or en, not {language!r}")
+    context: dict[str, Any] = {
+        "survey_title": title,
+        "customer_name": name or "",
+        "link": link,
+        "opt_out_link": opt_out_link,
+        "expires": f"{expires:%Y-%m-%d %H:%M}" if expires else "-",
+    }
+    subject = _templates.get_template(f"invitation.{language}.subject.txt").render(context)
+    subject = " ".join(subject.split())
+    text = _templates.get_template(f"invitation.{language}.txt").render(context)
+    html = _templates.get_template(f"invitation.{language}.html").render(
+        {**context, "subject": subject}
+    )
+    return subject, text, html
+
+
+def _message(
+    settings: Settings,
+    *,
+    to: str,
+    name: str | None,
+    title: str,
+    language: str,
+    link: str,
+    opt_out: str,
+    expires: datetime | None,
+) -> EmailMessage:
+    subject, text, html = render_invitation(
+        language, title=title, link=link, opt_out_link=opt_out, expires=expires, name=name
+    )
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.smtp_from
+    message["To"] = to
+    message["Message-ID"] = make_msgid(domain=_domain(settings.smtp_from))
+    message["Content-Language"] = language
+    # Mail programs show their own "unsubscribe" button for this header (RFC 2369).
+    message["List-Unsubscribe"] = f"<{opt_out}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def _opt_out_url(base_url: str, survey_id: int, token: str) -> str:
+    return f"{base_url.rstrip('/')}/s/{survey_id}/opt-out?{urlencode({'invite': token})}"
+
+
+def _earlier_send(db: Database, survey_id: int, customer_id: int) -> str:
+    with db.session() as s:
+        return _blocking_reason(customer_invitation_metas(s, survey_id, customer_id), None)
+
+
+def _blocking_reason(metas: list[tuple[int, dict[str, Any]]], own: int | None) -> str:
+    for invitation_id, meta in metas:
+        email = meta.get("email") or {}
+        if invitation_id == own or email.get("state") not in BLOCKING:
+            continue
+        if email["state"] == "sent":
+            return (
+                f"already e-mailed this survey on {email.get('sent_at', '?')} "
+                f"(invitation {invitation_id})"
+            )
+        return (
+            f"an e-mail of invitation {invitation_id} was started on "
+            f"{email.get('claimed_at', '?')} and its outcome is unknown; check the mail "
+            "server's log before sending again"
+        )
+    return ""
+
+
+def _record(db: Database, invitation_id: int, email: dict[str, Any]) -> None:
+    with db.session() as s:
+        meta = invitation_meta(s, invitation_id) or {}
+        set_invitation_meta(s, invitation_id, {**meta, "email": {**meta.get("email", {}), **email}})
+
+
+def _domain(sender: str) -> str | None:
+    address = sender.rsplit("<", 1)[-1].rstrip(">").strip()
+    return address.rsplit("@", 1)[-1] if "@" in address else None
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+def _utc_naive(value: datetime | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC).replace(tzinfo=None)
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
