@@ -18,6 +18,7 @@ from manyi.config import Settings
 from manyi.edge.errors import install_error_handlers
 from manyi.jobs.queue import JobQueue, build_queue
 from manyi.runtime import Database, open_database
+from manyi.web.opt_out import router as opt_out_router
 from manyi.web.respondent import router as respondent_router
 from manyi.web.routes import error_page
 from manyi.web.routes import router as web_router
@@ -66,6 +67,7 @@ def create_app(
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
     app.include_router(web_router)
+    app.include_router(opt_out_router)
     app.include_router(respondent_router)
     app.mount(
         "/static",

@@ -140,6 +140,7 @@ def test_received_link_answers_once(
     assert html is not None and greeting in html.get_content()
     link, stop = links_in(message)
     assert message["List-Unsubscribe"] == f"<https://survey.example.com{stop}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     client = TestClient(create_app(settings, db))
     form = client.get(link + "&lang=en")

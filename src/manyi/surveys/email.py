@@ -37,6 +37,7 @@ from manyi.storage.database import Database
 from manyi.storage.invitations import (
     customer_contact,
     customer_invitation_metas,
+    invitation_by_hash,
     invitation_meta,
     opt_out_by_hash,
     set_invitation_meta,
@@ -218,9 +219,7 @@ def opt_out(db: Database, survey_id: int, token: str, *, now: datetime | None = 
     customer's external id; raises InvalidInput for a link that is not one of ours or
     names no customer.
     """
-    if not token or len(token) > 400:
-        raise InvalidInput("this opt-out link is not valid: open the whole link from the e-mail")
-    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    digest = _opt_out_hash(token)
     with db.session() as s:
         customer = opt_out_by_hash(s, survey_id, digest, _utc_naive(now))
     if customer is None:
@@ -228,6 +227,24 @@ def opt_out(db: Database, survey_id: int, token: str, *, now: datetime | None = 
     if customer == "":
         raise InvalidInput("this link was not sent to a known customer: there is nothing to stop")
     return customer
+
+
+def opt_out_link_valid(db: Database, survey_id: int, token: str) -> bool:
+    """Whether ``token`` is a stored invitation of ``survey_id`` naming a customer
+    (the opt-out page asks before it records anything)."""
+    try:
+        digest = _opt_out_hash(token)
+    except InvalidInput:
+        return False
+    with db.session() as s:
+        stored = invitation_by_hash(s, digest)
+    return stored is not None and stored.survey_id == survey_id and stored.customer is not None
+
+
+def _opt_out_hash(token: str) -> str:
+    if not token or len(token) > 400:
+        raise InvalidInput("this opt-out link is not valid: open the whole link from the e-mail")
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def render_invitation(
@@ -280,6 +297,8 @@ def _message(
     message["Content-Language"] = language
     # Mail programs show their own "unsubscribe" button for this header (RFC 2369).
     message["List-Unsubscribe"] = f"<{opt_out}>"
+    # RFC 8058 one-click: the opt-out page takes a POST without a form token.
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
