@@ -19,9 +19,10 @@ from fastapi.testclient import TestClient
 from huey import MemoryHuey
 from sqlalchemy import select
 
-from factories import make_survey, survey_definition
+from factories import make_survey, make_user_token, survey_definition
 from manyi.app import create_app
 from manyi.config import Settings
+from manyi.domain.enums import Role
 from manyi.errors import ChannelError, InvalidInput, NotFound
 from manyi.jobs.queue import build_queue
 from manyi.storage.database import Database
@@ -331,3 +332,32 @@ def test_render_escapes_the_html_but_not_the_text() -> None:
     assert subject == "Your opinion on <b>Repair</b> & service"
     assert '"<b>Repair</b> & service"' in text
     assert "&lt;b&gt;Repair&lt;/b&gt; &amp; service" in html
+
+
+def test_api_queues_the_sends(sqlite_db: Database, tmp_path: Path, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    survey_id = one_question_survey(sqlite_db)
+    add_customer(sqlite_db, "C-1", "a@example.com")
+    add_customer(sqlite_db, "C-2", None)
+    # An immediate queue runs each task as it is queued, through the real SMTP server.
+    queue = build_queue(settings, sqlite_db, huey=MemoryHuey("api", immediate=True))
+    client = TestClient(create_app(settings, sqlite_db, queue=queue))
+    admin = {"Authorization": f"Bearer {make_user_token(sqlite_db)}"}
+    url = f"/api/v1/surveys/{survey_id}/invitations/email"
+    answer = client.post(
+        url, json={"customers": ["C-1", "C-2", "C-1"], "language": "en"}, headers=admin
+    )
+    assert answer.status_code == 202, answer.text
+    assert answer.json() == {"survey_id": survey_id, "queued": ["C-1", "C-2"]}
+    assert len(inbox.messages) == 1  # C-2 has no e-mail address
+    assert str(received(inbox)["Subject"]).startswith("Your opinion on")
+    assert client.post(url, json={"customers": ["C-1"]}, headers=admin).status_code == 202
+    assert len(inbox.messages) == 1  # never twice
+    assert client.post(url, json={"customers": []}, headers=admin).status_code == 422
+    unknown = client.post(
+        "/api/v1/surveys/999/invitations/email", json={"customers": ["C-1"]}, headers=admin
+    )
+    assert unknown.status_code == 404
+    viewer = {"Authorization": f"Bearer {make_user_token(sqlite_db, Role.VIEWER, 'v@example.com')}"}
+    assert client.post(url, json={"customers": ["C-1"]}, headers=viewer).status_code == 403

@@ -17,6 +17,7 @@ from huey.exceptions import TaskLockedException
 
 from manyi.config import Settings
 from manyi.enrichment.service import enrich_pending
+from manyi.errors import ChannelError
 from manyi.runtime import Database
 from manyi.surveys.email import EmailSend, MailTransport, SmtpTransport, send_invitation_email
 
@@ -42,6 +43,18 @@ class JobQueue:
                 "could not enqueue text enrichment; the periodic sweep will do it", exc_info=True
             )
             return False
+
+    def enqueue_invitation_email(
+        self, survey_id: int, customer: str, language: str | None = None
+    ) -> None:
+        """Queue one e-mail invitation; raises ChannelError when the queue cannot take it
+        (unlike enrichment, nothing sweeps up a lost send, so the caller must know)."""
+        if self.send_email is None:
+            raise ChannelError("this job queue has no e-mail task")
+        try:
+            self.send_email(survey_id, customer, language)
+        except Exception as error:
+            raise ChannelError(f"could not queue the e-mail invitation: {error}") from error
 
 
 def make_huey(settings: Settings, *, immediate: bool = False) -> tuple[Huey, str]:

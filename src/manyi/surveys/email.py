@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from manyi.config import Settings
-from manyi.errors import ChannelError, InvalidInput, NotFound
+from manyi.errors import ChannelError, Conflict, InvalidInput, NotFound
 from manyi.storage.database import Database
 from manyi.storage.invitations import (
     customer_contact,
@@ -209,6 +209,17 @@ def send_invitation_email(
         {"state": "sent", "sent_at": _iso(_utc_naive(None)), "message_id": message_id},
     )
     return EmailSend("sent", customer, invitation_id=invitation.id, message_id=message_id)
+
+
+def check_survey_takes_invitations(db: Database, survey_id: int) -> None:
+    """Raise NotFound for an unknown survey and Conflict for a closed one (checked before
+    sends are queued, so the caller hears it at once rather than from a worker's log)."""
+    with db.session() as s:
+        survey = survey_row(s, survey_id)
+        if survey is None:
+            raise NotFound(f"no survey with id {survey_id}")
+        if survey.status == "closed":
+            raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
 
 
 def opt_out(db: Database, survey_id: int, token: str, *, now: datetime | None = None) -> str:

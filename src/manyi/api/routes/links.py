@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import Field
 
-from manyi.api.schemas import InvitationCreate, InvitationPublic
+from manyi.api.schemas import InvitationCreate, InvitationPublic, Strict
 from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, SettingsDep, require
+from manyi.jobs.queue import JobQueue
+from manyi.surveys.email import check_survey_takes_invitations
 from manyi.surveys.links import QrKind, create_invitation, public_url, qr_code, survey_link
 
 router = APIRouter(prefix="/surveys", tags=["links"])
@@ -137,3 +140,43 @@ def invite(
         touchpoint=made.touchpoint,
         expires_at=made.expires_at,
     )
+
+
+class InvitationEmails(Strict):
+    customers: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        min_length=1, max_length=1000, description="external ids of the customers to e-mail"
+    )
+    language: Literal["zh-CN", "en"] | None = Field(
+        default=None, description="language of the e-mail; default MANYI_DEFAULT_LANGUAGE"
+    )
+
+
+class InvitationEmailsQueued(Strict):
+    survey_id: int
+    queued: list[str] = Field(description="the customers whose e-mail was queued, in order")
+
+
+@router.post(
+    "/{survey_id}/invitations/email",
+    status_code=202,
+    response_model=InvitationEmailsQueued,
+    summary="E-mail personal single-use links to customers",
+    description="Queues one e-mail per customer (a worker sends them, with 3 retries). "
+    "A customer without an e-mail address or contact consent, who opted out, or who was "
+    "already e-mailed this survey is skipped by the worker (docs/distribution.md#e-mail). "
+    "Admins, managers and analysts only.",
+)
+def invite_by_email(
+    survey_id: int,
+    body: InvitationEmails,
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+) -> InvitationEmailsQueued:
+    require(user, DESIGNERS, "send invitations")
+    check_survey_takes_invitations(db, survey_id)
+    queue: JobQueue = request.app.state.queue
+    customers = list(dict.fromkeys(c.strip() for c in body.customers if c.strip()))
+    for customer in customers:
+        queue.enqueue_invitation_email(survey_id, customer, body.language)
+    return InvitationEmailsQueued(survey_id=survey_id, queued=customers)
