@@ -231,6 +231,7 @@ def test_uncontactable_customers_are_skipped_with_a_reason(
     survey_id = one_question_survey(sqlite_db)
     add_customer(sqlite_db, "no-mail", None)
     add_customer(sqlite_db, "no-consent", "b@example.com", consent=False)
+    add_customer(sqlite_db, "bad-mail", "a@example.com\nBcc: x@evil.example")
     no_mail = send_invitation_email(
         sqlite_db, survey_id, "no-mail", settings=settings, transport=transport
     )
@@ -239,6 +240,10 @@ def test_uncontactable_customers_are_skipped_with_a_reason(
         sqlite_db, survey_id, "no-consent", settings=settings, transport=transport
     )
     assert no_consent.status == "skipped" and "not agreed to be contacted" in no_consent.reason
+    bad = send_invitation_email(
+        sqlite_db, survey_id, "bad-mail", settings=settings, transport=transport
+    )
+    assert bad.status == "skipped" and "is not valid" in bad.reason
     with pytest.raises(NotFound, match="no customer with external id 'ghost'"):
         send_invitation_email(sqlite_db, survey_id, "ghost", settings=settings, transport=transport)
     with pytest.raises(InvalidInput, match="zh-CN or en"):

@@ -20,6 +20,7 @@ duplicate is worse than a missing reminder, and the reason says so.
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ from manyi.storage.surveys import survey_row
 from manyi.surveys.links import create_invitation, public_url
 
 LANGUAGES = ("zh-CN", "en")
+#: One address, no display name, no spaces or line breaks (a line break would let a stored
+#: value add mail headers).
+_EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 #: States of ``meta["email"]["state"]`` that stop another send to the same customer.
 BLOCKING = ("claimed", "sent")
 
@@ -151,6 +155,10 @@ def send_invitation_email(
         raise NotFound(f"no customer with external id {customer!r}")
     if not contact.email:
         return EmailSend("skipped", customer, "the customer has no e-mail address")
+    if not _EMAIL.fullmatch(contact.email):
+        return EmailSend(
+            "skipped", customer, f"the customer's e-mail address {contact.email!r} is not valid"
+        )
     if not contact.consent_contact:
         return EmailSend(
             "skipped", customer, "the customer has not agreed to be contacted, or opted out"
