@@ -13,7 +13,7 @@ from manyi.storage.database import Database
 from manyi.storage.feedback import count_feedback, feedback_page
 from manyi.storage.organisation import add_department
 from manyi.storage.references import codes
-from manyi.storage.responses import count_responses, response_page, responses_per_survey
+from manyi.storage.responses import count_responses, response_counts, response_page
 from manyi.storage.surveys import (
     add_survey,
     add_survey_version,
@@ -92,8 +92,8 @@ def test_response_counts(db: Database) -> None:
     _responses(db, sid, [(0, []), (1, ["speeder"]), (2, ["speeder", "straightliner"])])
     _responses(db, other, [(0, [])])
     with db.session() as s:
-        assert responses_per_survey(s, [sid, empty]) == {sid: 3}
-        assert responses_per_survey(s, []) == {}
+        assert response_counts(s, survey_ids=[sid, empty]) == {sid: 3}
+        assert response_counts(s, survey_ids=[]) == {}
         assert count_responses(s, source="test") == 4
         assert count_responses(s, source="test", flagged_only=True) == 2
         assert count_responses(s, source="demo") == 0

@@ -13,12 +13,11 @@ enrichment outside any write transaction, and writes it with a conditional updat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from manyi.storage.database import Database
 from manyi.storage.enrichment import (
-    EnrichmentValues,
     PendingText,
     pending_answers,
     pending_feedback,
@@ -44,15 +43,6 @@ class EnrichmentRun:
         return self.feedback_items + self.open_answers
 
 
-def _values(results: Sequence[Enrichment]) -> list[EnrichmentValues]:
-    return [
-        EnrichmentValues(
-            r.language, r.sentiment_label, r.sentiment_score, r.aspects, r.redacted_text, r.error
-        )
-        for r in results
-    ]
-
-
 def enrich_pending(
     db: Database,
     *,
@@ -64,12 +54,13 @@ def enrich_pending(
     """Enrich every feedback item and open answer not yet enriched with the current version."""
     version = version or enrichment_version()
     run_enricher: Enricher = enricher or (lambda texts: enrich_texts(texts))
-    feedback = answers = errors = batches = 0
+    errors = batches = 0
+    written = [0, 0]  # feedback items, open answers
     steps = (
         (pending_feedback, write_feedback_enrichment),
         (pending_answers, write_answer_enrichment),
     )
-    for index, (pending, write) in enumerate(steps):
+    for step, (pending, write) in enumerate(steps):
         while max_batches is None or batches < max_batches:
             with db.session() as s:
                 items: list[PendingText] = pending(s, version, batch_size)
@@ -79,10 +70,6 @@ def enrich_pending(
             results = run_enricher([item.text for item in items])
             errors += sum(r.error is not None for r in results)
             with db.session() as s:
-                written = write(s, items, _values(results), version, utcnow())
-            if index == 0:
-                feedback += written
-            else:
-                answers += written
+                written[step] += write(s, items, results, version, utcnow())
             batches += 1
-    return EnrichmentRun(feedback, answers, errors, version)
+    return EnrichmentRun(written[0], written[1], errors, version)

@@ -22,7 +22,7 @@ from manyi.domain.enums import FeedbackKind
 from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.cleaning import fingerprint, normalize_text
 from manyi.storage.database import Database
-from manyi.storage.feedback import insert_feedback, stored_feedback_hashes
+from manyi.storage.feedback import stored_feedback_hashes
 from manyi.storage.references import References
 from manyi.storage.types import as_utc_naive, utcnow
 
@@ -111,18 +111,6 @@ def mark_duplicates(session: Session, rows: list[dict[str, Any]]) -> None:
     for r in rows:
         r["is_duplicate"] = r["content_hash"] in seen
         seen.add(r["content_hash"])
-
-
-def store_feedback_rows(
-    session: Session, rows: list[dict[str, Any]]
-) -> list[tuple[int, str | None, str | None]]:
-    """Insert rows not stored yet (by source+external_id or idempotency key); return (id, external_id, key).
-
-    Kept for callers that prepared rows themselves; channels record through
-    :func:`manyi.ingestion.pipeline.record`.
-    """
-    mark_duplicates(session, rows)
-    return insert_feedback(session, rows)
 
 
 def record_feedback(

@@ -181,7 +181,7 @@ def record(
             result = _record_feedback(s, batch, options)
     if result.to_enrich and enqueue is not None:
         enqueue()
-        return IntakeResult(result.stored, result.rejected, result.to_enrich, True)
+        return replace(result, enqueued=True)
     return result
 
 

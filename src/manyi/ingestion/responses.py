@@ -22,10 +22,9 @@ from manyi.domain.enums import QualityFlag
 from manyi.domain.survey import SurveyDefinition
 from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.cleaning import clean_answers, fingerprint, median, quality_flags
-from manyi.storage.answers import insert_answer_rows
 from manyi.storage.database import Database
 from manyi.storage.references import References
-from manyi.storage.responses import insert_responses, recent_durations, stored_response_hashes
+from manyi.storage.responses import recent_durations, stored_response_hashes
 from manyi.storage.surveys import CurrentSurvey, current_survey
 from manyi.storage.types import as_utc_naive, utcnow
 
@@ -171,29 +170,6 @@ def flag_batch(
             flags.append(QualityFlag.DUPLICATE.value)
         seen.add(p.values["content_hash"])
         p.values["quality_flags"] = flags
-
-
-def store_batch(session: Session, batch: list[PreparedResponse]) -> dict[str, int]:
-    """Insert responses whose external_key is new, with their answer cells.
-
-    Returns {external_key: id} for the rows inserted now; rows already stored are skipped.
-    Kept for callers that prepared rows themselves; channels record through
-    :func:`manyi.ingestion.pipeline.record`.
-    """
-    if not batch:
-        return {}
-    inserted = insert_responses(
-        session, [p.values for p in batch], conflict=("survey_id", "external_key")
-    )
-    ids: dict[str, int] = {str(external): rid for rid, external, _ in inserted}
-    cells = [
-        cell
-        for p in batch
-        if p.values["external_key"] in ids
-        for cell in answer_rows(ids[p.values["external_key"]], p)
-    ]
-    insert_answer_rows(session, cells)
-    return ids
 
 
 def answer_rows(response_id: int, prepared: PreparedResponse) -> list[dict[str, Any]]:

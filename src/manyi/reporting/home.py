@@ -19,8 +19,9 @@ from manyi.domain.enums import QuestionKind, SurveyStatus
 from manyi.domain.survey import SurveyDefinition
 from manyi.reporting.themes import FeedbackThemes, feedback_themes
 from manyi.stats.metrics import CsatResult, NpsResult, csat, nps
-from manyi.storage.answers import response_counts, score_histogram
+from manyi.storage.answers import score_histogram
 from manyi.storage.database import Database
+from manyi.storage.responses import response_counts
 from manyi.storage.surveys import current_surveys
 from manyi.storage.types import utcnow
 

@@ -77,15 +77,3 @@ def score_histogram(
             quality_flag_count(session) == 0
         )
     return [(float(v), int(n)) for v, n in session.execute(query).all() if v is not None]
-
-
-def response_counts(
-    session: Session, since: datetime | None = None, *, flagged_only: bool = False
-) -> dict[int, int]:
-    """survey id -> responses (since ``since``; only those with a quality flag if asked)."""
-    query = select(ResponseRow.survey_id, func.count()).group_by(ResponseRow.survey_id)
-    if since is not None:
-        query = query.where(ResponseRow.submitted_at >= since)
-    if flagged_only:
-        query = query.where(quality_flag_count(session) > 0)
-    return {int(sid): int(n) for sid, n in session.execute(query).all()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,6 +24,9 @@ from manyi.storage.tables import (
     AspectMentionRow,
     FeedbackItemRow,
 )
+
+if TYPE_CHECKING:  # only the type: importing the text package at run time loads no models
+    from manyi.text.enrich import Enrichment
 
 LABELS = frozenset({"negative", "neutral", "positive"})
 
@@ -38,18 +41,6 @@ class PendingText:
     survey_id: int | None = None
     question: str | None = None
     counted: bool = True
-
-
-@dataclass(frozen=True)
-class EnrichmentValues:
-    """What the enrichment job computed for one text (plain values, no model objects)."""
-
-    language: str | None
-    sentiment_label: str | None
-    sentiment_score: float | None
-    aspects: list[dict[str, Any]]
-    redacted_text: str | None
-    error: str | None
 
 
 def _stale(column: Any, version: str) -> Any:
@@ -142,12 +133,12 @@ def replace_mentions(
 def write_feedback_enrichment(
     session: Session,
     items: Sequence[PendingText],
-    results: Sequence[EnrichmentValues],
+    results: Sequence[Enrichment],
     version: str,
     now: datetime,
 ) -> int:
     """Store the enrichment of feedback items not yet at ``version``; return how many."""
-    written: list[tuple[PendingText, EnrichmentValues]] = []
+    written: list[tuple[PendingText, Enrichment]] = []
     for item, e in zip(items, results, strict=True):
         outcome = session.execute(
             update(FeedbackItemRow)
@@ -175,7 +166,7 @@ def write_feedback_enrichment(
 def write_answer_enrichment(
     session: Session,
     items: Sequence[PendingText],
-    results: Sequence[EnrichmentValues],
+    results: Sequence[Enrichment],
     version: str,
     now: datetime,
 ) -> int:

@@ -112,17 +112,26 @@ def response_page(
     return fetch_page(session, query, limit=limit, offset=offset)
 
 
-def responses_per_survey(session: Session, survey_ids: Iterable[int]) -> dict[int, int]:
-    """survey id -> stored responses, for the surveys ``survey_ids`` that have any."""
-    ids = list(survey_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(ResponseRow.survey_id, func.count())
-        .where(ResponseRow.survey_id.in_(ids))
-        .group_by(ResponseRow.survey_id)
-    ).all()
-    return {int(sid): int(n) for sid, n in rows}
+def response_counts(
+    session: Session,
+    since: datetime | None = None,
+    *,
+    flagged_only: bool = False,
+    survey_ids: Iterable[int] | None = None,
+) -> dict[int, int]:
+    """survey id -> stored responses (since ``since``; only those with a quality flag if
+    asked; only the surveys ``survey_ids`` if given), for the surveys that have any."""
+    query = select(ResponseRow.survey_id, func.count()).group_by(ResponseRow.survey_id)
+    if survey_ids is not None:
+        ids = list(survey_ids)
+        if not ids:
+            return {}
+        query = query.where(ResponseRow.survey_id.in_(ids))
+    if since is not None:
+        query = query.where(ResponseRow.submitted_at >= since)
+    if flagged_only:
+        query = query.where(quality_flag_count(session) > 0)
+    return {int(sid): int(n) for sid, n in session.execute(query).all()}
 
 
 def count_responses(session: Session, *, source: str, flagged_only: bool = False) -> int:

@@ -12,7 +12,7 @@ from manyi.domain.enums import SurveyStatus
 from manyi.domain.survey import SurveyDefinition
 from manyi.errors import FieldError, InvalidInput, NotFound
 from manyi.storage.database import Database
-from manyi.storage.responses import responses_per_survey
+from manyi.storage.responses import response_counts
 from manyi.storage.surveys import (
     add_survey,
     add_survey_version,
@@ -139,7 +139,7 @@ def list_surveys(
         rows, total = survey_page(
             s, status=status.value if status is not None else None, limit=limit, offset=offset
         )
-        counts = responses_per_survey(s, [r.id for r in rows])
+        counts = response_counts(s, survey_ids=[r.id for r in rows])
         return [
             SurveySummary(
                 r.id,
