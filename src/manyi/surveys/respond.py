@@ -73,12 +73,6 @@ def field_name(question: Question, part: str | None = None) -> str:
     return f"q.{question.code}" if part is None else f"q.{question.code}.{part}"
 
 
-def form_pages(definition: SurveyDefinition) -> list[list[Question]]:
-    """Every page of the form with all its questions (:func:`manyi.domain.logic.pages`);
-    which of them are asked depends on the answers (:func:`shown_on`)."""
-    return pages(definition)
-
-
 def shown_on(
     definition: SurveyDefinition, page: Sequence[Question], answers: Mapping[str, Any]
 ) -> list[Question]:
@@ -228,7 +222,7 @@ class Form:
 
     @property
     def pages(self) -> list[list[Question]]:
-        return form_pages(self.survey.definition)
+        return pages(self.survey.definition)
 
     @property
     def questions(self) -> list[Question]:
@@ -314,7 +308,7 @@ def open_form(
                 channel=channel,
                 touchpoint=touchpoint,
             )
-    page = min(draft.page, len(form_pages(survey.definition)) - 1)
+    page = min(draft.page, len(pages(survey.definition)) - 1)
     return Form("open", survey, draft, page, dict(draft.answers), new_token=new_token)
 
 
