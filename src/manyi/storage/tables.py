@@ -18,9 +18,14 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    false,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -130,6 +135,8 @@ class SurveyRow(Base):
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Responses older than this many days are purged (None: kept); docs/privacy.md.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class SurveyVersionRow(Base):
@@ -203,6 +210,22 @@ class ResponseRow(Base):
     external_key: Mapped[str | None] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+    # How the response counts in aggregates (storage/exclusions.py): 0 counted, 1 flagged
+    # (left out unless flagged responses are included), 2 excluded by an analyst. Derived
+    # from ``quality_flags`` and ``excluded`` and copied to its answers in one transaction.
+    quality: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=sql_text("0"))
+    # An analyst's decision: None not reviewed, True excluded, False kept despite its flags.
+    excluded: Mapped[bool | None] = mapped_column(Boolean)
+    exclusion_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # No foreign key: adding one on SQLite would copy the table (and cascade to answers).
+    reviewed_by: Mapped[int | None] = mapped_column(IdType)
+    incentivised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    incentive_code: Mapped[str | None] = mapped_column(String(32), index=True, unique=True)
+    # The consent given: the definition's consent version and the SHA-256 of the exact
+    # text shown (consent_texts.sha256, stored once); None when no consent was asked.
+    consent_version: Mapped[str | None] = mapped_column(String(64))
+    consent_text_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AnswerRow(Base):
@@ -214,12 +237,13 @@ class AnswerRow(Base):
     # cost of every insert into the largest table.
     __table_args__ = (
         Index(
-            "ix_answers_survey_question_item_time_value",
+            "ix_answers_survey_question_item_time_value_quality",
             "survey_id",
             "question",
             "item",
             "submitted_at",
             "value",
+            "quality",
         ),
     )
 
@@ -234,6 +258,9 @@ class AnswerRow(Base):
     text: Mapped[str | None] = mapped_column(Text)
     # Copied from the response so time-window aggregates need no join.
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    # The response's ``quality`` (0 counted, 1 flagged, 2 excluded), copied for the same
+    # reason: the histograms filter on it inside the covering index.
+    quality: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=sql_text("0"))
 
 
 class FeedbackItemRow(Base):
@@ -392,3 +419,39 @@ class SurveyDraftRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"))
+    # The consent given on the first page, carried to the response on submission.
+    consent_version: Mapped[str | None] = mapped_column(String(64))
+    consent_text_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class ConsentTextRow(Base):
+    """A consent statement exactly as shown to respondents, stored once under its SHA-256."""
+
+    __tablename__ = "consent_texts"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditLogRow(Base):
+    """Who did what to which subject, and when: privacy requests, purges, and any later
+    action that must be accountable (closed loop, dashboards). ``actor`` is a label
+    (the user's e-mail, ``cli``, ``job:purge``) kept when the user is deleted."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_subject", "subject_kind", "subject_id"),
+        Index("ix_audit_log_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(64))
+    subject_kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
