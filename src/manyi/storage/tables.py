@@ -24,9 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy import (
-    text as sql_text,
-)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from manyi.storage.types import IdType, JsonType, utcnow
@@ -455,3 +453,128 @@ class AuditLogRow(Base):
     subject_kind: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ContactListRow(Base):
+    """A named list of customers to invite, filled by contact-file imports.
+
+    ``import_ids`` names the ``imports`` runs that added to it (their error files list the
+    rejected lines).
+    """
+
+    __tablename__ = "contact_lists"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    import_ids: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ContactListMemberRow(Base):
+    """A customer on a contact list (once per list), with the import and line that added it."""
+
+    __tablename__ = "contact_list_members"
+
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_lists.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
+    line: Mapped[int | None] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class InvitationCampaignRow(Base):
+    """One invitation campaign: a survey sent to a sample of a contact list.
+
+    ``params`` holds the request (sample, fatigue days, language), ``counts`` the outcome
+    (invited, and skipped by reason). (survey, idempotency_key) is unique, so the same
+    campaign posted twice is found instead of sent again.
+    """
+
+    __tablename__ = "invitation_campaigns"
+    __table_args__ = (UniqueConstraint("survey_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("contact_lists.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(8))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SurveyTriggerRow(Base):
+    """A rule: an event of ``event_type`` (whose attributes match ``conditions``) invites its
+    customer to ``survey_id`` over ``channel`` after ``delay_minutes``."""
+
+    __tablename__ = "survey_triggers"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(100), index=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    delay_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    channel_code: Mapped[str | None] = mapped_column(String(64))
+    touchpoint: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    fatigue_days: Mapped[int | None] = mapped_column(Integer)
+    conditions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CustomerEventRow(Base):
+    """An event posted by another system (order delivered, case closed), stored once per
+    ``external_id``, with what each matching trigger made of it (``outcomes``)."""
+
+    __tablename__ = "customer_events"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    outcomes: Mapped[list[Any]] = mapped_column(default=list)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class InvitationRequestRow(Base):
+    """One invitation decided on (by a campaign or an event) and handed to a sending job.
+
+    Written before the job is queued, under the customer's row lock, so that contact
+    fatigue counts it at once (``send_at``: when the job is due). ``state``: ``claimed``
+    (recorded, not yet queued), ``queuing`` (being handed to the queue), ``queued``.
+    """
+
+    __tablename__ = "invitation_requests"
+    __table_args__ = (
+        Index("ix_invitation_requests_customer_send_at", "customer_id", "send_at"),
+        Index("ix_invitation_requests_survey_customer", "survey_id", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(8))
+    channel_code: Mapped[str | None] = mapped_column(String(64))
+    touchpoint: Mapped[str | None] = mapped_column(String(64))
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation_campaigns.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_events.id", ondelete="SET NULL"), index=True
+    )
+    send_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(16), default="claimed")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime)
