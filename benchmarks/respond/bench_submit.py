@@ -1,7 +1,8 @@
 """Sustained respondent submissions through ``/s/{id}``, beside a bare FastAPI floor.
 
 Usage:  .venv/bin/python benchmarks/respond/bench_submit.py [--duration 20] [--concurrency 16]
-            [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--profile 200]
+            [--workers 2] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
+            [--sqlite-dir /tmp] [--profile 200]
 
 One *submission* is what a respondent of a one-page survey (an NPS question and an open
 comment) does: GET ``/s/{id}?ch=web`` with no cookie (a new draft, its resume cookie and
@@ -11,8 +12,9 @@ requests per response. The floor is a bare FastAPI app with one POST endpoint th
 inserts the same ``responses`` row and its two ``answers`` rows with SQLAlchemy Core: one
 request per response.
 
-Each side is served by ``uvicorn`` (one worker, access log off) in its own process on
-127.0.0.1, on a fresh SQLite file and, with ``--postgres``, on a fresh PostgreSQL schema
+Each side is served by ``uvicorn`` (``--workers`` worker processes, access log off) in its
+own process on 127.0.0.1, on a fresh SQLite file (in ``--sqlite-dir``, default a temporary
+folder) and, with ``--postgres URL``, on a fresh PostgreSQL schema of that database
 (dropped afterwards). The load generator is a separate process: ``--concurrency`` asyncio
 workers, each with its own keep-alive ``httpx`` connection, sending the next request as
 soon as the last one is answered (closed loop), for a 2 s warm-up and then ``--duration``
@@ -21,8 +23,9 @@ p50/p99 request latency, p99 submission latency, errors, ratio to the floor, the
 seconds of server and generator) and checks that the database holds one response per
 completed submission.
 
-``--profile N`` also runs N submissions in-process (``TestClient``, SQLite) under
-cProfile and prints where the time goes.
+``--profile N`` also runs N submissions in-process (``httpx.ASGITransport``, SQLite) under
+pyinstrument (or cProfile with ``--profiler cprofile``) and prints where the time goes,
+with the number of sessions, connections, commits and statements per submission.
 """
 
 from __future__ import annotations
@@ -145,11 +148,26 @@ def _manyi_app(url: str, data_dir: str) -> Any:
     return create_app(Settings(environment="test", database_url=url, data_dir=Path(data_dir)))
 
 
-def serve(side: str, url: str, data_dir: str, port: int) -> None:
+def app_from_env() -> Any:
+    """The app a uvicorn worker process serves (``--workers`` > 1 needs a factory to import)."""
+    side, url, data_dir = (os.environ[f"BENCH_{k}"] for k in ("SIDE", "URL", "DATA_DIR"))
+    return _floor_app(url) if side == "floor" else _manyi_app(url, data_dir)
+
+
+def serve(side: str, url: str, data_dir: str, port: int, workers: int) -> None:
     import uvicorn
 
-    app = _floor_app(url) if side == "floor" else _manyi_app(url, data_dir)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    os.environ.update(BENCH_SIDE=side, BENCH_URL=url, BENCH_DATA_DIR=data_dir)
+    uvicorn.run(
+        f"{SCRIPT.stem}:app_from_env",
+        factory=True,
+        app_dir=str(SCRIPT.parent),
+        workers=workers,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 # --- the load generator ----------------------------------------------------------------
@@ -250,9 +268,29 @@ def _wait_up(port: int, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the server did not start in 30 s")
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (uvicorn's worker processes)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += _tree(int(child))
+    return found
+
+
 def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds (user + system) of the server process and its workers so far."""
+    total = 0
+    for one in _tree(pid):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -293,10 +331,11 @@ def run_side(
     survey_id = _prepare(url)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, str(SCRIPT), "_serve", side, url, data_dir, str(port)]
+        [sys.executable, str(SCRIPT), "_serve", side, url, data_dir, str(port), str(args.workers)]
     )
     try:
         _wait_up(port, server)
+        time.sleep(1.0 if args.workers > 1 else 0.0)  # every worker has imported its app
         cpu_before = _cpu_s(server.pid)
         loader = subprocess.run(
             [
@@ -317,7 +356,7 @@ def run_side(
         server_cpu = _cpu_s(server.pid) - cpu_before
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
     found = json.loads(loader.stdout)
     stored = _stored(url)
     per = 1 if side == "floor" else 2
@@ -344,9 +383,18 @@ def run_side(
 
 def _backends(args: argparse.Namespace, tmp: Path) -> list[tuple[str, Any]]:
     """(name, function side -> fresh database URL and its cleanup)."""
-    chosen: list[tuple[str, Any]] = [
-        ("sqlite", lambda side: (f"sqlite:///{tmp / f'{side}.db'}", None))
-    ]
+    folder = Path(args.sqlite_dir) if args.sqlite_dir else tmp
+
+    def fresh_file(side: str) -> tuple[str, Any]:
+        path = folder / f"bench-{side}-{uuid.uuid4().hex[:8]}.db"
+
+        def remove() -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+        return f"sqlite:///{path}", remove
+
+    chosen: list[tuple[str, Any]] = [("sqlite", fresh_file)]
     if args.postgres:
         from sqlalchemy import create_engine, text
 
@@ -386,44 +434,98 @@ def _inline_threadpool() -> None:
     anyio.to_thread.run_sync = inline  # type: ignore[assignment]
 
 
-def profile(n: int) -> None:
-    """N submissions in-process under cProfile (SQLite): where one submission's time goes."""
+def _counting(db: Any) -> dict[str, int]:
+    """Count sessions, new DBAPI connections, pool checkouts, commits and statements."""
+    from sqlalchemy import event
+
+    counts = dict.fromkeys(("sessions", "connections", "checkouts", "commits", "statements"), 0)
+
+    def bump(name: str) -> Any:
+        def listener(*_: Any, **__: Any) -> None:
+            counts[name] += 1
+
+        return listener
+
+    event.listen(db.engine, "connect", bump("connections"))
+    event.listen(db.engine, "checkout", bump("checkouts"))
+    event.listen(db.engine, "commit", bump("commits"))
+    event.listen(db.engine, "before_cursor_execute", bump("statements"))
+    factory = db._factory
+
+    def counted_factory() -> Any:
+        counts["sessions"] += 1
+        return factory()
+
+    db._factory = counted_factory
+    return counts
+
+
+def profile(n: int, profiler_name: str) -> None:
+    """N submissions in-process (SQLite) under a profiler: where one submission's time goes."""
     import httpx
+
+    from manyi.runtime import Database
 
     _inline_threadpool()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'profile.db'}"
         survey_id = _prepare(url)
-        app = _manyi_app(url, tmp)
+        db = Database(url)
+        app = create_app_on(db, tmp)
         transport = httpx.ASGITransport(app=app)
 
         async def submit(client: httpx.AsyncClient, k: int) -> None:
             client.cookies.clear()
             page = await client.get(f"/s/{survey_id}?ch=web")
             found = CSRF.search(page.text)
-            assert found is not None, page.status_code
+            if found is None:
+                raise SystemExit(f"GET /s/{survey_id}: {page.status_code}, no form")
             fields = {"csrf": found.group(1), "q.nps": str(k % 11), "q.comment": COMMENT}
             done = await client.post(f"/s/{survey_id}?ch=web", data=fields)
-            assert done.status_code == 200, done.status_code
+            if done.status_code != 200:
+                raise SystemExit(f"POST /s/{survey_id}: {done.status_code}")
 
-        async def all_of_them() -> float:
+        async def all_of_them(
+            start_profiler: Any, stop_profiler: Any
+        ) -> tuple[float, dict[str, int]]:
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
                 for k in range(20):  # warm the imports, templates and caches
                     await submit(client, k)
-                profiler.enable()
+                counts = _counting(db)
+                start_profiler()
                 start = time.perf_counter()
                 for k in range(n):
                     await submit(client, k)
                 took = time.perf_counter() - start
-                profiler.disable()
-                return took
+                stop_profiler()
+                return took, counts
 
-        profiler = cProfile.Profile()
-        took = asyncio.run(all_of_them())
-        print(f"\n{n} submissions in-process: {took / n * 1000:.1f} ms each (with cProfile)")
-        stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(60)
-        stats.sort_stats("tottime").print_stats(25)
+        if profiler_name == "cprofile":
+            profiler = cProfile.Profile()
+            took, counts = asyncio.run(all_of_them(profiler.enable, profiler.disable))
+        else:
+            from pyinstrument import Profiler
+
+            sampler = Profiler(interval=0.0005, async_mode="disabled")
+            took, counts = asyncio.run(all_of_them(sampler.start, sampler.stop))
+        per = {name: round(count / n, 1) for name, count in counts.items()}
+        print(f"\n{n} submissions in-process: {took / n * 1000:.1f} ms each ({profiler_name})")
+        print(f"per submission (GET + POST): {per}")
+        if profiler_name == "cprofile":
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(25)
+        else:
+            print(sampler.output_text(unicode=True, color=False, show_all=False))
+        db.dispose()
+
+
+def create_app_on(db: Any, data_dir: str) -> Any:
+    from manyi.app import create_app
+    from manyi.config import Settings
+
+    settings = Settings(environment="test", database_url=db.url, data_dir=Path(data_dir))
+    return create_app(settings, db)
 
 
 def main() -> None:
@@ -431,12 +533,20 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
     parser.add_argument("--concurrency", type=int, default=16, help="load workers (<= 256)")
     parser.add_argument("--postgres", help="PostgreSQL URL; a fresh schema is made and dropped")
-    parser.add_argument("--sides", nargs="+", default=["floor", "manyi"])
+    parser.add_argument("--sides", nargs="*", default=["floor", "manyi"], help="none: profile only")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--sqlite-dir", help="folder of the SQLite files (default: a temporary one)"
+    )
     parser.add_argument("--profile", type=int, default=0, help="profile N submissions")
+    parser.add_argument("--profiler", choices=["pyinstrument", "cprofile"], default="pyinstrument")
     args = parser.parse_args()
     if not 1 <= args.concurrency <= 256 or not 1 <= args.duration <= 300:
         raise SystemExit("--concurrency must be 1..256 and --duration 1..300 s")
+    if not 1 <= args.workers <= 32:
+        raise SystemExit("--workers must be 1..32")
     rows = []
+    before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         for backend, fresh in _backends(args, tmp):
@@ -452,6 +562,7 @@ def main() -> None:
     load = os.getloadavg()
     print(
         f"\nduration {args.duration:.0f} s, concurrency {args.concurrency}, "
+        f"{args.workers} uvicorn worker(s) a side, load average before {before[0]:.2f}, "
         f"{os.cpu_count()} cores, load average at the end {load[0]:.2f} {load[1]:.2f}"
     )
     print(
@@ -471,12 +582,12 @@ def main() -> None:
         if r["errors"]:
             print(f"  errors of {r['backend']}/{r['side']}: {r['error_kinds']}")
     if args.profile:
-        profile(args.profile)
+        profile(args.profile, args.profiler)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_serve":
-        serve(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+        serve(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
     elif len(sys.argv) > 1 and sys.argv[1] == "_load":
         side, port, survey, duration, concurrency = sys.argv[2:7]
         asyncio.run(_load(side, int(port), int(survey), float(duration), int(concurrency)))

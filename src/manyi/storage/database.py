@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from manyi.errors import StorageUnavailable
 
@@ -27,17 +27,42 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: Connections kept open to a SQLite file, and how many more a burst may open. FastAPI runs
+#: synchronous routes on a pool of 40 threads; each holds at most one connection at a time.
+SQLITE_POOL_SIZE = 8
+SQLITE_MAX_OVERFLOW = 40
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; for SQLite, create the folder and turn on WAL and foreign keys."""
+    """Create an engine; for SQLite, create the folder and turn on WAL and foreign keys.
+
+    A SQLite file gets a queue of pooled connections: opening one (file, WAL index, five
+    pragmas) cost more than the statements of a short request, and a respondent submission
+    opened seven. The pool hands a connection to one thread at a time, so
+    ``check_same_thread=False`` is safe; WAL lets pooled readers run beside the one writer,
+    and ``busy_timeout`` makes a second writer wait for the lock instead of failing.
+    ``:memory:`` keeps SQLAlchemy's one-connection-per-thread pool (each connection would
+    otherwise be its own empty database)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:" and not path.startswith("file:"):
+        memory = ":memory:" in url or "mode=memory" in url or path == ""
+        if path and not memory and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pooling: dict[str, Any] = (
+            {}
+            if memory
+            else {
+                "poolclass": QueuePool,
+                "pool_size": SQLITE_POOL_SIZE,
+                "max_overflow": SQLITE_MAX_OVERFLOW,
+                "pool_timeout": 30,
+            }
+        )
         engine = create_engine(
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=NullPool if ":memory:" not in url else None,
+            **pooling,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +19,6 @@ from manyi.storage.responses import response_counts
 from manyi.storage.surveys import (
     add_survey,
     add_survey_version,
-    current_survey,
     set_survey_status,
     survey_id_by_code,
     survey_page,
@@ -80,22 +82,74 @@ def create_survey(
         )
 
 
+#: Parsed definitions kept per database (most recently used last).
+DEFINITION_CACHE_SIZE = 256
+#: (survey id, created_at, updated_at, version). A published version's definition never
+#: changes; the survey row's created_at tells apart a survey that reuses a deleted one's
+#: id (SQLite may hand it out again) and its updated_at moves with every write to the row.
+#: A draft's current version may be overwritten in place by the builder, so drafts are
+#: never cached (see :func:`get_survey`).
+_DefinitionKey = tuple[int, datetime, datetime, int]
+_definitions: weakref.WeakKeyDictionary[Database, OrderedDict[_DefinitionKey, SurveyDefinition]]
+_definitions = weakref.WeakKeyDictionary()
+_definitions_lock = threading.Lock()
+
+
+def _cached_definition(db: Database, key: _DefinitionKey) -> SurveyDefinition | None:
+    with _definitions_lock:
+        found = _definitions.get(db, OrderedDict()).get(key)
+        if found is not None:
+            _definitions[db].move_to_end(key)
+        return found
+
+
+def _keep_definition(db: Database, key: _DefinitionKey, definition: SurveyDefinition) -> None:
+    with _definitions_lock:
+        kept = _definitions.setdefault(db, OrderedDict())
+        kept[key] = definition
+        while len(kept) > DEFINITION_CACHE_SIZE:
+            kept.popitem(last=False)
+
+
+def forget_survey(db: Database, survey_id: int) -> None:
+    """Drop the cached definitions of one survey: call it after writing a definition
+    (a revision: the old version is rarely read again; an in-place overwrite of a
+    version). Other processes see the change through the key (version, updated_at)."""
+    with _definitions_lock:
+        kept = _definitions.get(db)
+        if kept is not None:
+            for key in [k for k in kept if k[0] == survey_id]:
+                del kept[key]
+
+
 def get_survey(db: Database, survey_id: int, version: int | None = None) -> Survey:
-    """The survey with its current definition, or with version ``version`` of it."""
+    """The survey with its current definition, or with version ``version`` of it.
+
+    The status, title and current version come from the survey row on every call (one
+    primary-key read), so a paused or closed survey is never seen open; only the parsed
+    definition of a version of a survey that is not a draft is cached
+    (:data:`DEFINITION_CACHE_SIZE` per database), which saves a read of the definition
+    JSON and its validation per request. The definition is shared between callers: treat
+    it as read-only (``model_copy(update=...)`` to derive another)."""
     with db.session() as s:
-        if not version:
-            current = current_survey(s, survey_id)
-            row, wanted, stored = current.survey, current.version, current.definition
-        else:
-            found = survey_row(s, survey_id)
-            if found is None:
-                raise NotFound(f"no survey with id {survey_id}")
-            row, wanted = found, version
-            at_version = version_definition(s, survey_id, version)
-            if at_version is None:
-                raise NotFound(f"survey {survey_id} has no version {version}")
-            stored = at_version
-        definition = SurveyDefinition.model_validate(stored)
+        row = survey_row(s, survey_id)
+        if row is None:
+            raise NotFound(f"no survey with id {survey_id}")
+        wanted = version or row.current_version
+        key = (row.id, row.created_at, row.updated_at, wanted)
+        cacheable = row.status != SurveyStatus.DRAFT.value
+        definition = _cached_definition(db, key) if cacheable else None
+        if definition is None:
+            stored = version_definition(s, survey_id, wanted)
+            if stored is None:
+                raise NotFound(
+                    f"survey {survey_id} has no version {version}"
+                    if version
+                    else f"survey {survey_id} has no current version"
+                )
+            definition = SurveyDefinition.model_validate(stored)
+            if cacheable:
+                _keep_definition(db, key, definition)
         return Survey(
             row.id,
             row.code,
@@ -159,6 +213,7 @@ def revise_survey(db: Database, survey_id: int, definition: Any) -> Survey:
     parsed = parse_definition(definition)
     with db.session() as s:
         add_survey_version(s, survey_id, title=parsed.title.get("zh-CN"), definition=_dump(parsed))
+    forget_survey(db, survey_id)
     return get_survey(db, survey_id)
 
 
@@ -169,4 +224,6 @@ def set_status(db: Database, survey_id: int, status: SurveyStatus | str) -> Surv
         raise InvalidInput(f"unknown status {status!r}") from None
     with db.session() as s:
         set_survey_status(s, survey_id, status.value)
+    # The status is read from the survey row on every get_survey; the cached definition of
+    # the version does not change with it, so nothing is dropped here.
     return get_survey(db, survey_id)
