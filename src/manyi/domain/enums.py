@@ -36,6 +36,8 @@ class JourneyStage(StrEnum):
 
 class SurveyStatus(StrEnum):
     DRAFT = "draft"
+    #: Published with a later opening time (``opens_at``): becomes active then.
+    SCHEDULED = "scheduled"
     ACTIVE = "active"
     PAUSED = "paused"
     CLOSED = "closed"
@@ -92,3 +94,7 @@ class QualityFlag(StrEnum):
     GIBBERISH = "gibberish"
     EMPTY_OPEN = "empty_open"
     DUPLICATE = "duplicate"
+    #: The web form was submitted faster than a person can read it (MANYI_RESPOND_MIN_SECONDS).
+    TOO_FAST = "too_fast"
+    #: The web form came back without the render time it was given, or with a forged one.
+    BOT_SUSPECT = "bot_suspect"

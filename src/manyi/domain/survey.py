@@ -22,6 +22,7 @@ from pydantic import (
 
 from manyi.domain.enums import QuestionKind, ServqualDimension
 from manyi.domain.questions import KINDS, kind_spec
+from manyi.domain.quotas import check_quotas
 
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
@@ -224,6 +225,63 @@ class Page(BaseModel):
     questions: list[Code]
 
 
+class Consent(BaseModel):
+    """The consent statement a respondent agrees to on the first page (PIPL/GDPR).
+
+    Each response stores ``version`` and the exact text shown (docs/privacy.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str = Field(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")
+    text: LocalText
+    required: bool = True
+
+
+class Quota(BaseModel):
+    """A cap on the responses of one segment (docs/surveys.md, "Quotas and schedule").
+
+    ``segment`` maps a question code (or ``customer:<attribute>``) to the accepted
+    value(s); a response is in the segment when every key matches (an empty segment
+    holds every response). When ``limit`` responses are in, a respondent of the segment
+    is screened out (``screen_out``, with ``message``) or the survey closes (``close``).
+    :mod:`manyi.domain.quotas` checks the keys against the questions and matches answers.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    segment: dict[str, list[str | int | float]] = Field(default_factory=dict)
+    limit: int = Field(ge=1, le=100_000_000)
+    action: Literal["screen_out", "close"] = "screen_out"
+    message: LocalText | None = Field(
+        default=None, description="shown to a screened-out respondent (default: a stock text)"
+    )
+
+    @field_validator("segment", mode="before")
+    @classmethod
+    def _values_as_lists(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
+        return value
+
+
+class Incentive(BaseModel):
+    """A reward promised for answering (docs/respond.md, "Quality and abuse").
+
+    Responses to a survey with an incentive are recorded as incentivised, so that the
+    bias it brings can be measured. ``kind`` "code": the thank-you page shows a code
+    unique to the response (``prefix`` first) with ``text``; "other": the reward is
+    given outside manyi (points, a draw) and only recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["code", "other"] = "code"
+    prefix: str = Field(default="", max_length=8, pattern=r"^[A-Z0-9]*$")
+    text: LocalText | None = Field(
+        default=None, description="shown with the code, e.g. how to redeem it"
+    )
+
+
 class SurveyDefinition(BaseModel):
     """The whole survey document (one version)."""
 
@@ -241,6 +299,22 @@ class SurveyDefinition(BaseModel):
         default=None,
         ge=1,
         description="typical completion time; used to flag speeders before enough data",
+    )
+    consent: Consent | None = Field(
+        default=None, description="consent statement shown on the first page (docs/privacy.md)"
+    )
+    anonymous: bool = Field(
+        default=False,
+        description="store no identifier with a response: no customer, invitation, IP, user agent",
+    )
+    quotas: list[Quota] = Field(
+        default_factory=list,
+        max_length=100,
+        description="caps per segment: screen out or close when full (docs/surveys.md)",
+    )
+    incentive: Incentive | None = Field(
+        default=None,
+        description="a reward for answering; its responses are recorded as incentivised",
     )
 
     @field_validator("languages")
@@ -275,6 +349,11 @@ class SurveyDefinition(BaseModel):
                 _check_condition(q.code, q.show_if, earlier)
             _check_piped_answers(q, earlier)
             earlier[q.code] = q
+        return self
+
+    @model_validator(mode="after")
+    def _quotas_fit_questions(self) -> SurveyDefinition:
+        check_quotas(self)
         return self
 
     def page_groups(self) -> list[list[Question]]:

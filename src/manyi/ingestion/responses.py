@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 
 from manyi.domain.answers import AnswerCell, validate_answers
 from manyi.domain.enums import QualityFlag
+from manyi.domain.privacy import without_identifiers
 from manyi.domain.survey import SurveyDefinition
 from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.cleaning import clean_answers, fingerprint, median, quality_flags
 from manyi.storage.database import Database
+from manyi.storage.exclusions import quality_of
 from manyi.storage.references import References
 from manyi.storage.responses import recent_durations, stored_response_hashes
 from manyi.storage.surveys import CurrentSurvey, current_survey
@@ -47,6 +49,14 @@ class ResponseIn:
     metadata: dict[str, Any] = field(default_factory=dict)
     consent: bool = False
     external_key: str | None = None
+    #: The consent statement's version and exact text as shown; when consent is given
+    #: without them, the survey definition's consent (in the response's language).
+    consent_version: str | None = None
+    consent_text: str | None = None
+    #: Flags the channel found itself (the web form's timing: too_fast, bot_suspect).
+    quality_flags: tuple[str, ...] = ()
+    #: Whether the respondent was offered a reward; None: the survey's incentive decides.
+    incentivised: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,7 @@ def prepare(
         errors.append(FieldError(("started_at",), "started_at is after submitted_at", "range"))
     if item.language not in (None, "zh-CN", "en"):
         errors.append(FieldError(("language",), "language must be zh-CN or en", "choice"))
+    errors += privacy_errors(ctx.definition, item)
     if errors or checked is None:
         raise InvalidInput(f"{len(errors)} field(s) could not be accepted", errors)
     customer_id = refs.customer(item.customer, item.customer_segments)
@@ -134,15 +145,61 @@ def prepare(
         "received_at": utcnow(),
         "language": item.language,
         "answers": checked.answers,
-        "meta": item.metadata,
-        "quality_flags": [],
+        "meta": without_identifiers(item.metadata)
+        if ctx.definition.anonymous
+        else item.metadata,
+        "quality_flags": list(item.quality_flags),
+        "incentivised": (
+            item.incentivised
+            if item.incentivised is not None
+            else ctx.definition.incentive is not None
+        ),
         "consent": item.consent,
+        **consent_values(ctx.definition, item),
         "source": source,
         "external_key": item.external_key,
         "content_hash": fingerprint(ctx.survey_id, item.customer, checked.answers),
         "import_id": import_id,
     }
     return PreparedResponse(values, checked.cells)
+
+
+def privacy_errors(definition: SurveyDefinition, item: ResponseIn) -> list[FieldError]:
+    """Why a response may not be stored under the survey's privacy settings: a required
+    consent not given, or a customer named in an anonymous survey (docs/privacy.md)."""
+    errors: list[FieldError] = []
+    consent = definition.consent
+    if consent is not None and consent.required and not item.consent:
+        errors.append(
+            FieldError(
+                ("consent",),
+                f"this survey asks for the respondent's consent (version {consent.version}); "
+                "send consent: true once it was given",
+                "consent",
+            )
+        )
+    if definition.anonymous and item.customer:
+        errors.append(
+            FieldError(
+                ("customer",),
+                "this survey is anonymous: a response may not name a customer",
+                "anonymous",
+            )
+        )
+    return errors
+
+
+def consent_values(definition: SurveyDefinition, item: ResponseIn) -> dict[str, Any]:
+    """The consent version and text to store with a response (the pipeline stores the text
+    once and keeps its hash); None for both when no consent was given."""
+    consent = definition.consent
+    if not item.consent:
+        return {"consent_version": None, "consent_text": None}
+    version = item.consent_version or (consent.version if consent is not None else None)
+    text = item.consent_text
+    if text is None and consent is not None:
+        text = consent.text.get(item.language or "zh-CN")
+    return {"consent_version": version, "consent_text": text}
 
 
 def _duration(values: dict[str, Any]) -> float | None:
@@ -159,7 +216,8 @@ def flag_batch(
     reference = reference_seconds(session, ctx, durations if len(batch) > 1 else ())
     seen = stored_response_hashes(session, ctx.survey_id, (p.values["content_hash"] for p in batch))
     for p in batch:
-        flags = quality_flags(
+        flags = [*p.values["quality_flags"]]
+        flags += quality_flags(
             ctx.definition,
             p.values["answers"],
             duration_s=_duration(p.values),
@@ -170,6 +228,7 @@ def flag_batch(
             flags.append(QualityFlag.DUPLICATE.value)
         seen.add(p.values["content_hash"])
         p.values["quality_flags"] = flags
+        p.values["quality"] = quality_of(flags, None)
 
 
 def answer_rows(response_id: int, prepared: PreparedResponse) -> list[dict[str, Any]]:
@@ -183,6 +242,7 @@ def answer_rows(response_id: int, prepared: PreparedResponse) -> list[dict[str, 
             "value": c.value,
             "text": c.text,
             "submitted_at": prepared.values["submitted_at"],
+            "quality": prepared.values["quality"],
         }
         for c in prepared.cells
     ]

@@ -5,7 +5,9 @@ Scores are aggregated in the database as a histogram (value → count) over the 
 answers table, then expanded and handed to ``manyi.stats`` so the page shows the same
 numbers, with the same confidence intervals, as every other report. Responses with a
 quality flag (speeders, straight-liners, duplicates, gibberish) are left out of NPS and
-CSAT unless the user asks to include them, and the page says how many were left out.
+CSAT unless the user asks to include them, and the page says how many were left out;
+responses an analyst excluded are always left out, those an analyst kept always count
+(``responses.quality``, storage/exclusions.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from manyi.reporting.themes import FeedbackThemes, feedback_themes
 from manyi.stats.metrics import CsatResult, NpsResult, csat, nps
 from manyi.storage.answers import score_histogram
 from manyi.storage.database import Database
+from manyi.storage.exclusions import EXCLUDED, FLAGGED, counts_of_quality
 from manyi.storage.responses import response_counts
 from manyi.storage.surveys import current_surveys
 from manyi.storage.types import utcnow
@@ -40,9 +43,12 @@ class SurveyOverview:
     csat_scale: tuple[int, int] | None
     asks_nps: bool
     asks_csat: bool
-    #: Responses of the window with a quality flag: left out of NPS and CSAT unless included.
+    #: Responses of the window with a quality flag that no analyst reviewed: left out of
+    #: NPS and CSAT unless included.
     flagged_window: int = 0
     flagged_included: bool = False
+    #: Responses of the window an analyst excluded: always left out.
+    excluded_window: int = 0
 
 
 def _scores(histogram: list[tuple[float, int]]) -> np.ndarray:
@@ -65,7 +71,8 @@ def survey_overview(
     with db.session() as s:
         totals = response_counts(s)
         recent = response_counts(s, since)
-        flagged = response_counts(s, since, flagged_only=True)
+        flagged = counts_of_quality(s, FLAGGED, since)
+        excluded = counts_of_quality(s, EXCLUDED, since)
         for current in current_surveys(s):
             definition = SurveyDefinition.model_validate(current.definition)
             nps_q = next((q for q in definition.questions if q.kind == QuestionKind.NPS), None)
@@ -103,6 +110,7 @@ def survey_overview(
                     csat_q is not None,
                     flagged.get(current.id, 0),
                     include_flagged,
+                    excluded.get(current.id, 0),
                 )
             )
     return out
