@@ -16,6 +16,8 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-in-production"
+#: A rate in the ``limits`` notation ("60/minute", "10 per second"), or empty for none.
+RATE_PATTERN = r"^(\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?\s*)?$"
 
 
 def default_data_dir() -> Path:
@@ -91,6 +93,24 @@ class Settings(BaseSettings):
         description="A response is flagged as a speeder when it took less than this fraction of the survey's median time.",
     )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+    export_retention_hours: int = Field(
+        default=24,
+        ge=1,
+        description="How long a finished export file is kept under <data_dir>/exports, in hours.",
+    )
+    export_direct_max_rows: int = Field(
+        default=50_000,
+        ge=1,
+        description=(
+            "Most responses GET /api/v1/surveys/{id}/responses.csv|.xlsx|.sav answers at once; "
+            "a larger export is a background job (POST /api/v1/surveys/{id}/exports)."
+        ),
+    )
+    export_sav_max_rows: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Most responses in one SPSS .sav export, which is built in memory.",
+    )
     keep_raw_text: bool = Field(
         default=True,
         description=(
@@ -114,6 +134,35 @@ class Settings(BaseSettings):
         ge=1,
         description="The moving window, in seconds, over which failed sign-ins are counted.",
     )
+    respond_rate_per_ip: str = Field(
+        default="60/minute",
+        pattern=RATE_PATTERN,
+        description=(
+            "Requests one client address may make to the respondent form (/s/{id}, GET and "
+            "POST, invitation links included), e.g. 60/minute; over it: a 429 page. Empty: "
+            "no limit. Counted in memory, or in Redis when MANYI_REDIS_URL is set."
+        ),
+    )
+    respond_rate_per_link: str = Field(
+        default="600/minute",
+        pattern=RATE_PATTERN,
+        description="Requests one survey's form may take from all addresses together; empty: no limit.",
+    )
+    respond_min_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        le=3600,
+        description=(
+            "A web response submitted faster than this, from the form's first page, is "
+            "flagged too_fast (kept, left out of NPS and CSAT until reviewed); 0: no check."
+        ),
+    )
+    respond_max_body_kb: int = Field(
+        default=256,
+        ge=16,
+        le=100_000,
+        description="Largest page of answers the respondent form accepts, in KiB; larger: a 413 page.",
+    )
 
     smtp_host: str = Field(
         default="127.0.0.1", description="Mail server that e-mail invitations are sent through."
@@ -135,6 +184,97 @@ class Settings(BaseSettings):
         default="manyi@localhost",
         min_length=3,
         description="Sender address of e-mail invitations, e.g. 'Survey <survey@example.com>'.",
+    )
+    smtp_bounce_address: str | None = Field(
+        default=None,
+        pattern=r"^[^@\s+<>]+@[^@\s<>]+$",
+        description=(
+            "Mailbox that receives bounces, e.g. bounces@example.com; each invitation is sent "
+            "with the envelope sender bounces+<id>-<tag>@example.com (VERP). None: the From "
+            "address."
+        ),
+    )
+    reminder_after_days: int = Field(
+        default=3,
+        ge=1,
+        le=60,
+        description="Days after an e-mail invitation (or the last reminder) before a reminder.",
+    )
+    reminder_max: int = Field(
+        default=2, ge=0, le=10, description="Most reminders one e-mail invitation gets; 0: none."
+    )
+    reminder_hour_utc: int = Field(
+        default=2, ge=0, le=23, description="Hour (UTC) the worker sends reminders; 2 is 10:00 in China."
+    )
+    sms_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="Address of the SMS gateway (HTTP POST); none: SMS invitations are refused.",
+    )
+    sms_token: str | None = Field(
+        default=None, description="Sent to the SMS gateway as 'Authorization: Bearer <token>'."
+    )
+    sms_username: str | None = Field(
+        default=None, description="User name for HTTP Basic authentication at the SMS gateway."
+    )
+    sms_password: str | None = Field(
+        default=None, description="Password for the SMS gateway (with MANYI_SMS_USERNAME)."
+    )
+    sms_sender: str = Field(
+        default="", max_length=64, description="Sender id or signature name (签名) sent to the gateway."
+    )
+    sms_body_template: str | None = Field(
+        default=None,
+        description=(
+            "JSON object sent to the gateway, with {to}, {to_national}, {text}, {sender} and "
+            "{reference} in its string values; none: the default body."
+        ),
+    )
+    sms_body_format: Literal["json", "form"] = Field(
+        default="json", description="json: a JSON body; form: the same fields form-encoded."
+    )
+    sms_id_field: str = Field(
+        default="message_id",
+        description="Dotted path of the message id in the gateway's JSON answer, e.g. BizId.",
+    )
+    sms_ok_field: str | None = Field(
+        default=None,
+        description="Dotted path of a status in the gateway's answer (e.g. Code); none: HTTP 2xx is success.",
+    )
+    sms_ok_value: str = Field(
+        default="OK", description="Value of MANYI_SMS_OK_FIELD that means the message was taken."
+    )
+    sms_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds to wait for the SMS gateway's answer."
+    )
+    sms_max_segments: int = Field(
+        default=4, ge=1, le=10, description="Longest SMS invitation sent, in segments."
+    )
+    sms_receipt_secret: str | None = Field(
+        default=None,
+        description="Shared secret of POST /api/v1/sms/receipts (HMAC-SHA256 or bearer); none: receipts refused.",
+    )
+    contact_fatigue_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description=(
+            "Campaigns and event triggers invite no customer who was invited (to any survey) "
+            "within this many days; 0: no such rule. A campaign or trigger may set its own."
+        ),
+    )
+
+    embed_origins: str = Field(
+        default="",
+        pattern=(
+            r"^\s*((https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?)"
+            r"(\s*,\s*|\s+|\s*$))*$"
+        ),
+        description=(
+            "Websites allowed to show the survey widget (an iframe of the respondent form): "
+            "origins such as https://www.example.com, separated by commas or spaces. Empty: "
+            "the form cannot be embedded anywhere."
+        ),
     )
 
     @model_validator(mode="after")

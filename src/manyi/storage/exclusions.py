@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from manyi.storage.paging import fetch_page
 from manyi.storage.quality import quality_flag_count
-from manyi.storage.tables import AnswerRow, ResponseRow
+from manyi.storage.tables import AnswerRow, InvitationRow, ResponseRow, SurveyDraftRow
 
 COUNTED = 0
 FLAGGED = 1
@@ -155,7 +155,8 @@ def scores_by_incentive(
     ).all()
     out: dict[bool, list[tuple[float, int]]] = {True: [], False: []}
     for incentivised, value, count in rows:
-        out[bool(incentivised)].append((float(value), int(count)))
+        if value is not None:
+            out[bool(incentivised)].append((float(value), int(count)))
     return out
 
 
@@ -167,3 +168,16 @@ def set_incentive_code(session: Session, response_id: int, code: str) -> None:
     session.execute(
         update(ResponseRow).where(ResponseRow.id == response_id).values(incentive_code=code)
     )
+
+
+def draft_response_id(session: Session, draft_id: int) -> int | None:
+    """The response a respondent's draft was submitted as (None: not submitted)."""
+    return session.scalar(select(SurveyDraftRow.response_id).where(SurveyDraftRow.id == draft_id))
+
+
+def invitation_incentive(session: Session, invitation_id: int) -> bool | None:
+    """An invitation's ``incentive`` metadata as a yes or no; None when it has none."""
+    meta = session.scalar(select(InvitationRow.meta).where(InvitationRow.id == invitation_id))
+    if not isinstance(meta, dict) or "incentive" not in meta:
+        return None
+    return bool(meta["incentive"])
