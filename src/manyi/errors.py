@@ -11,6 +11,7 @@ shape ``{"ok": false, "error": "...", "errors": [...], "status": N}``.
     ├── InvalidInput              422  bad data from a user or a file (also a ValueError)
     ├── NotFound                  404  the thing asked for does not exist
     ├── Conflict                  409  the request clashes with stored state
+    │   └── QuotaFull             409  a response in a full quota (screened out)
     ├── NotAllowed                403  authenticated but not permitted
     ├── NotAuthenticated          401  no or bad credentials
     ├── ChannelError              502  an outside channel (SMTP, SMS, webhook) failed
@@ -79,6 +80,14 @@ class Conflict(ManyiError):
 
 
 @dataclass
+class QuotaFull(Conflict):
+    """A response falls in a survey quota that already holds its limit: the respondent
+    is screened out (``quota`` is its code) and nothing is stored."""
+
+    quota: str = ""
+
+
+@dataclass
 class NotAllowed(ManyiError):
     status: int = 403
 
@@ -107,5 +116,6 @@ __all__ = [
     "NotAllowed",
     "NotAuthenticated",
     "NotFound",
+    "QuotaFull",
     "StorageUnavailable",
 ]

@@ -155,13 +155,21 @@ def test_closed_survey_says_so_and_keeps_the_draft(sqlite_db: Database, tmp_path
     closed = client.get(url)
     assert closed.status_code == 410
     assert "This survey is closed" in closed.text
-    # Closed mid-answer: the submit says so; the draft keeps what was saved.
+    # Closed mid-answer: the submit says so; the draft keeps what was saved and the
+    # answers of the page posted after the close.
     refused = client.post(url, data={"csrf": csrf_of(page_2.text), **PAGE_2})
     assert refused.status_code == 410
+    assert "The answers you gave so far are kept." in refused.text
     assert responses(sqlite_db) == []
     with sqlite_db.session() as s:
         draft = s.scalars(select(SurveyDraftRow)).one()
-        assert draft.answers == {"nps": 3, "csat": 2, "speed": 4}
+        assert draft.answers == {
+            "nps": 3,
+            "csat": 2,
+            "speed": 4,
+            **{k: EXPECTED[k] for k in ("grid", "type", "good", "rank")},
+        }
+        assert draft.page == 1 and draft.response_id is None
     # Reopened, the respondent is where they were.
     set_status(sqlite_db, survey.id, "active")
     assert "Page 2 of 3" in client.get(url).text

@@ -26,13 +26,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from manyi.domain.schedule import survey_state
 from manyi.errors import Conflict, FieldError, InvalidInput
 from manyi.ingestion.cleaning import fingerprint
 from manyi.ingestion.feedback import FeedbackIn, mark_duplicates, prepare_feedback
+from manyi.ingestion.quotas import claim_quotas
 from manyi.ingestion.responses import (
     PreparedResponse,
     ResponseIn,
@@ -45,6 +48,7 @@ from manyi.ingestion.responses import (
 from manyi.storage.answers import insert_answer_rows
 from manyi.storage.database import Database
 from manyi.storage.feedback import insert_feedback, stored_feedback
+from manyi.storage.privacy import store_consent_text
 from manyi.storage.references import References
 from manyi.storage.responses import (
     insert_responses,
@@ -52,6 +56,7 @@ from manyi.storage.responses import (
     stored_external_keys,
 )
 from manyi.storage.surveys import current_survey
+from manyi.storage.types import utcnow
 from manyi.text.pii import redact
 
 __all__ = [
@@ -102,8 +107,12 @@ class IntakeOptions:
     keep_raw_text: bool = True
     speeder_fraction: float = 0.3
     #: Responses only to surveys that are active (imports and the demo may back-fill).
+    #: A live submission: only to a survey open now (its status and schedule), claiming
+    #: its quotas (imports and the demo, which back-fill, do neither).
     require_active: bool = True
     import_id: int | None = None
+    #: The moment checked against the survey's schedule (None: now; tests inject a clock).
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -227,10 +236,31 @@ def _redact_response(prepared: PreparedResponse, keep_raw: bool) -> None:
     prepared.values["raw_answers"] = raw if raw and keep_raw else None
 
 
+def _store_consent_text(s: Session, prepared: PreparedResponse) -> None:
+    """Store the consent text shown (once per distinct text) and keep its SHA-256."""
+    text = prepared.values.pop("consent_text", None)
+    prepared.values["consent_text_hash"] = store_consent_text(s, text) if text else None
+
+
 def _load_survey(s: Session, batch: ResponseBatch, options: IntakeOptions) -> SurveyContext:
-    ctx = context_from(current_survey(s, batch.survey_id))
-    if options.require_active and ctx.status != "active":
-        raise Conflict(f"survey {batch.survey_id} is {ctx.status}, not accepting responses")
+    current = current_survey(s, batch.survey_id)
+    ctx = context_from(current)
+    if options.require_active:
+        # The schedule is checked now, at intake: no job has to have run for it to hold.
+        row = current.survey
+        state = survey_state(row.status, row.opens_at, row.closes_at, options.at or utcnow())
+        if state == "not_yet" and row.opens_at is not None:
+            raise Conflict(
+                f"survey {batch.survey_id} opens at {row.opens_at:%Y-%m-%d %H:%M} UTC, "
+                "not accepting responses yet"
+            )
+        if state == "ended" and row.closes_at is not None:
+            raise Conflict(
+                f"survey {batch.survey_id} closed at {row.closes_at:%Y-%m-%d %H:%M} UTC, "
+                "not accepting responses"
+            )
+        if state != "open":
+            raise Conflict(f"survey {batch.survey_id} is {ctx.status}, not accepting responses")
     return ctx
 
 
@@ -261,10 +291,23 @@ def _record_responses(s: Session, batch: ResponseBatch, options: IntakeOptions) 
         p.values["idempotency_key"] = key
         p.values["request_hash"] = request_hash if key else None
         _redact_response(p, options.keep_raw_text)
+        _store_consent_text(s, p)
         prepared.append((i, p))
     rejected = _rejected(errors, count, options)
     flag_batch(s, ctx, [p for _, p in prepared], options.speeder_fraction)
     stored = answered + _store_responses(s, ctx, prepared)
+    if options.require_active and ctx.definition.quotas:
+        new = {item.index for item in stored if item.created}
+        given = {i: item.customer_segments for i, item in enumerate(batch.items)}
+        claim_quotas(
+            s,
+            ctx,
+            [
+                (p.values["answers"], p.values.get("customer_id"), given.get(i))
+                for i, p in prepared
+                if i in new
+            ],
+        )
     created = {item.index for item in stored if item.created}
     # Free text is what the enrichment job reads: text cells without a number.
     to_enrich = sum(

@@ -37,6 +37,8 @@ class Draft:
     invitation_id: int | None = None
     #: The invited customer's id (external code), kept in the draft for the response.
     customer: str | None = None
+    #: The quota that screened this respondent out (manyi.storage.quotas), if any.
+    screened_out: str | None = None
 
 
 def _draft(row: SurveyDraftRow, customer: str | None = None) -> Draft:
@@ -53,6 +55,7 @@ def _draft(row: SurveyDraftRow, customer: str | None = None) -> Draft:
         row.response_id,
         row.invitation_id,
         customer,
+        screened_out=row.screened_out,
     )
 
 

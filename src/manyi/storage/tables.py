@@ -135,6 +135,10 @@ class SurveyRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # Responses older than this many days are purged (None: kept); docs/privacy.md.
     retention_days: Mapped[int | None] = mapped_column(Integer)
+    # The schedule (naive UTC): a published survey takes answers from opens_at until
+    # closes_at (manyi.domain.schedule); None: no bound.
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SurveyVersionRow(Base):
@@ -420,6 +424,9 @@ class SurveyDraftRow(Base):
     # The consent given on the first page, carried to the response on submission.
     consent_version: Mapped[str | None] = mapped_column(String(64))
     consent_text_hash: Mapped[str | None] = mapped_column(String(64))
+    # The quota (its code) that screened this respondent out: the draft keeps its answers
+    # and the link shows the screen-out page from then on.
+    screened_out: Mapped[str | None] = mapped_column(String(64))
 
 
 class ConsentTextRow(Base):
@@ -578,3 +585,20 @@ class InvitationRequestRow(Base):
     state: Mapped[str] = mapped_column(String(16), default="claimed")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SurveyQuotaCountRow(Base):
+    """How many responses a survey's quota holds (the quota's ``code`` in the definition).
+
+    Claimed by one conditional ``UPDATE … SET count = count + 1 WHERE count < limit`` in
+    the transaction that stores the response (``manyi.storage.quotas``), so a full quota
+    never over-fills and a failed store gives its place back."""
+
+    __tablename__ = "survey_quota_counts"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    quota: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

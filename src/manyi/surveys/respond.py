@@ -17,12 +17,12 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
 from manyi.domain.answers import validate_answers
-from manyi.domain.enums import KanoAnswer, SurveyStatus
+from manyi.domain.enums import KanoAnswer
 from manyi.domain.logic import (
     drop_hidden,
     ordered_choices,
@@ -31,7 +31,8 @@ from manyi.domain.logic import (
     visible_questions,
 )
 from manyi.domain.questions import kind_spec
-from manyi.domain.survey import LocalText, Option, Question, SurveyDefinition
+from manyi.domain.schedule import survey_state
+from manyi.domain.survey import LocalText, Option, Question, Quota, SurveyDefinition
 from manyi.errors import InvalidInput
 from manyi.storage.database import Database
 from manyi.storage.drafts import (
@@ -42,14 +43,28 @@ from manyi.storage.drafts import (
     mark_draft_submitted,
     save_draft,
 )
+from manyi.storage.types import utcnow
+from manyi.surveys.consent import consent_given, given_consent, take_consent
 from manyi.surveys.links import Invitation, invitation_response_key
+from manyi.surveys.quotas import full_quota_for, screen_out
 from manyi.surveys.service import Survey, get_survey
 
 log = logging.getLogger(__name__)
 
-#: Why a form is not shown: the survey is not accepting answers, this browser's draft was
-#: already submitted, or a personal link is not valid, has expired or was answered.
-FormState = Literal["open", "closed", "not_open", "submitted", "bad_link", "expired", "answered"]
+#: Why a form is not shown: the survey is not accepting answers (``not_yet``: before its
+#: scheduled opening), this browser's draft was already submitted or screened out by a
+#: full quota, or a personal link is not valid, has expired or was answered.
+FormState = Literal[
+    "open",
+    "closed",
+    "not_open",
+    "not_yet",
+    "submitted",
+    "screened_out",
+    "bad_link",
+    "expired",
+    "answered",
+]
 Action = Literal["next", "back"]
 #: Form fields: what one page posts, each name with every value it was given.
 FormData = Mapping[str, Sequence[str]]
@@ -190,6 +205,9 @@ class Submission:
     #: The personal invitation answered (then mark it answered after recording).
     invitation_id: int | None = None
     customer: str | None = None
+    #: The consent ticked on the first page: its version and the exact text shown.
+    consent_version: str | None = None
+    consent_text: str | None = None
 
     @property
     def idempotency_key(self) -> str:
@@ -219,6 +237,8 @@ class Form:
     new_token: str | None = None
     #: Set when the last page was answered: the response to record now.
     submission: Submission | None = None
+    #: Whether the consent box of the first page is ticked (the draft holds the consent).
+    consent_given: bool = False
 
     @property
     def pages(self) -> list[list[Question]]:
@@ -230,6 +250,12 @@ class Form:
         if self.state != "open":
             return []
         return shown_on(self.survey.definition, self.pages[self.page], self.answers)
+
+    @property
+    def quota(self) -> Quota | None:
+        """The quota that screened this draft out (its message is shown), if any."""
+        code = self.draft.screened_out if self.draft is not None else None
+        return next((q for q in self.survey.definition.quotas if q.code == code), None)
 
     def text(self, text: LocalText | None, language: str) -> str:
         """A text of the survey in ``language`` with earlier answers piped in (plain
@@ -247,10 +273,11 @@ class Form:
         return ordered_choices(question, seed)
 
 
-def _state(survey: Survey) -> FormState:
-    if survey.status == SurveyStatus.ACTIVE:
-        return "open"
-    return "closed" if survey.status == SurveyStatus.CLOSED else "not_open"
+def _state(survey: Survey, now: datetime | None = None) -> FormState:
+    """Whether the form takes answers now: by the status and, computed at this moment,
+    the schedule (a survey past ``closes_at`` is closed before any job stores it)."""
+    state = survey_state(survey.status, survey.opens_at, survey.closes_at, now or utcnow())
+    return "closed" if state == "ended" else state
 
 
 def open_form(
@@ -262,22 +289,26 @@ def open_form(
     channel: str | None = None,
     touchpoint: str | None = None,
     invitation: Invitation | None = None,
+    now: datetime | None = None,
 ) -> Form:
     """The form as this browser left it: its draft (made now if it has none and the
     survey is open), the saved page and answers. A closed survey keeps every draft.
+    ``now`` is the moment checked against the schedule (None: now).
 
     With a personal ``invitation`` (already checked by
     :func:`manyi.surveys.links.open_invitation`) the invitation's token is the resume
     token: the same link resumes the same draft on any device, and the response names
     the invited customer, channel and touchpoint."""
     survey = get_survey(db, survey_id)
-    state = _state(survey)
+    state = _state(survey, now)
     if invitation is not None:
         resume_token = invitation.token
     with db.session() as s:
         draft = find_draft(s, survey_id, resume_hash(resume_token)) if resume_token else None
         if draft is not None and draft.response_id is not None:
             return Form("submitted", survey, draft)
+        if draft is not None and draft.screened_out is not None:
+            return Form("screened_out", survey, draft)
         if state != "open":
             return Form(state, survey, draft)
         new_token = None
@@ -309,7 +340,11 @@ def open_form(
                 touchpoint=touchpoint,
             )
     page = min(draft.page, len(pages(survey.definition)) - 1)
-    return Form("open", survey, draft, page, dict(draft.answers), new_token=new_token)
+    opened = Form("open", survey, draft, page, dict(draft.answers), new_token=new_token)
+    if survey.definition.consent is not None:
+        with db.session() as s:
+            opened.consent_given = consent_given(s, draft.id)
+    return opened
 
 
 def _errors(exc: InvalidInput) -> dict[str, list[tuple[str, str]]]:
@@ -341,6 +376,7 @@ def post_page(
     action: Action,
     language: str,
     invitation: Invitation | None = None,
+    now: datetime | None = None,
 ) -> Form:
     """Check the page's answers, save them in the draft and move to the next (or the
     previous) page; after the last page, the form comes back with its
@@ -349,7 +385,11 @@ def post_page(
     A page with bad answers is shown again with its errors and the posted input, and
     nothing of it is saved. A survey closed while the respondent answered keeps the draft
     and says so."""
-    opened = open_form(db, survey_id, resume_token, language=language, invitation=invitation)
+    opened = open_form(
+        db, survey_id, resume_token, language=language, invitation=invitation, now=now
+    )
+    if opened.state in ("closed", "not_open", "not_yet") and opened.draft is not None:
+        return _keep_posted(db, opened, form, language)
     if opened.state != "open" or opened.draft is None or opened.new_token is not None:
         # No draft for this token (a lost cookie): start again rather than save blindly.
         return opened
@@ -359,6 +399,12 @@ def post_page(
     saved = dict(draft.answers)
     questions = shown_on(definition, all_pages[opened.page], saved)
     posted = read_page(questions, form)
+    consent_errors: dict[str, list[tuple[str, str]]] = {}
+    if opened.page == 0 and action == "next" and definition.consent is not None:
+        with db.session() as s:
+            opened.consent_given, consent_errors = take_consent(
+                s, draft.id, definition, form, language
+            )
     # Checked together with the pages before it, so that a condition on an earlier answer
     # decides what this page asks; a later page's required questions do not count yet.
     asked = [q for page in all_pages[: opened.page + 1] for q in page]
@@ -378,13 +424,21 @@ def post_page(
             return _save(db, opened, saved, opened.page if back is None else back, language)
         shown = Form("open", opened.survey, draft, opened.page, {**saved, **posted})
         shown.answers.update(_kept(questions, posted))
-        shown.errors = _errors(exc)
+        shown.errors = {**_errors(exc), **consent_errors}
+        shown.consent_given = opened.consent_given
         return shown
+    if consent_errors:
+        # Required consent not given: the page again, its answers as posted, none saved.
+        return Form("open", opened.survey, draft, opened.page, {**saved, **posted}, consent_errors)
     later = {k: v for k, v in saved.items() if k not in asked_codes}
     answers = {**later, **checked.answers}
     if action == "back":
         back = _step(opened, answers, opened.page - 1, -1)
         return _save(db, opened, answers, opened.page if back is None else back, language)
+    # A screening answer that puts the respondent in a full quota ends the form here.
+    full = full_quota_for(db, survey_id, definition, answers, draft.customer)
+    if full is not None:
+        return screened_out(db, _save(db, opened, answers, opened.page, language), full.code)
     following = _step(opened, answers, opened.page + 1, 1)
     if following is not None:
         return _save(db, opened, answers, following, language)
@@ -401,7 +455,42 @@ def post_page(
         draft.invitation_id,
         draft.customer,
     )
+    if definition.consent is not None:
+        with db.session() as s:
+            given = given_consent(s, draft.id)
+        if given is not None:
+            done.submission = replace(
+                done.submission, consent_version=given.version, consent_text=given.text
+            )
     return done
+
+
+def _keep_posted(db: Database, closed: Form, form: FormData, language: str) -> Form:
+    """A page posted after the survey closed (or paused) mid-answer: the draft keeps the
+    page's answers too when they pass the page's checks (as a page posted while open
+    would), without moving on; the form says the survey does not take answers."""
+    draft = _draft_of(closed)
+    definition = closed.survey.definition
+    page = min(draft.page, len(closed.pages) - 1)
+    questions = shown_on(definition, closed.pages[page], draft.answers)
+    posted = read_page(questions, form)
+    if all(value is None for value in posted.values()):
+        return closed
+    asked = [q for group in closed.pages[: page + 1] for q in group]
+    asked_codes = {q.code for q in asked}
+    so_far = definition.model_copy(update={"questions": asked, "pages": []})
+    merged = {**draft.answers, **{k: v for k, v in posted.items() if v is not None}}
+    try:
+        checked = validate_answers(
+            so_far, drop_hidden(so_far, {k: v for k, v in merged.items() if k in asked_codes})
+        )
+    except InvalidInput:
+        return closed  # a page with bad answers is not saved, open or closed
+    later = {k: v for k, v in draft.answers.items() if k not in asked_codes}
+    answers = {**later, **checked.answers}
+    with db.session() as s:
+        save_draft(s, draft.id, answers=answers, page=page, language=language)
+    return Form(closed.state, closed.survey, replace(draft, answers=answers), page, answers)
 
 
 def _save(db: Database, form: Form, answers: dict[str, Any], page: int, language: str) -> Form:
@@ -426,12 +515,23 @@ def submitted(db: Database, form: Form, response_id: int) -> Form:
     return Form("submitted", form.survey, draft, form.page, form.answers)
 
 
-def not_open_any_more(db: Database, form: Form) -> Form:
-    """The form when recording was refused because the survey closed (or paused) since
-    the page was opened; the draft keeps every answer."""
+def not_open_any_more(db: Database, form: Form, now: datetime | None = None) -> Form:
+    """The form when recording was refused because the survey closed (or paused, or
+    reached its scheduled closing) since the page was opened; the draft keeps every
+    answer."""
     survey = get_survey(db, form.survey.id)
-    state = _state(survey)
+    state = _state(survey, now)
     return Form("closed" if state == "open" else state, survey, form.draft, form.page, form.answers)
+
+
+def screened_out(db: Database, form: Form, quota: str) -> Form:
+    """The form when the answers put the respondent in a full quota (found on a page, or
+    when the response was to be stored): the draft keeps every answer, is marked, and
+    the respondent is thanked; no response is stored."""
+    draft = _draft_of(form)
+    screen_out(db, draft.id, quota)
+    marked = replace(draft, screened_out=quota)
+    return Form("screened_out", form.survey, marked, form.page, form.answers)
 
 
 def not_accepted(db: Database, form: Form, problem: InvalidInput, language: str) -> Form:
@@ -442,6 +542,8 @@ def not_accepted(db: Database, form: Form, problem: InvalidInput, language: str)
     page = next(
         (i for i, qs in enumerate(form.pages) if any(q.code in errors for q in qs)), form.page
     )
+    if "consent" in errors:
+        page = 0  # the consent box is on the first page
     with db.session() as s:
         save_draft(s, draft.id, answers=form.answers, page=page, language=language)
     return Form("open", form.survey, draft, page, form.answers, errors)

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from manyi.domain.enums import SurveyStatus
+from manyi.domain.schedule import published_status
 from manyi.domain.survey import SurveyDefinition
 from manyi.errors import FieldError, InvalidInput, NotFound
 from manyi.storage.database import Database
@@ -25,6 +26,7 @@ from manyi.storage.surveys import (
     survey_row,
     version_definition,
 )
+from manyi.storage.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class Survey:
     definition: SurveyDefinition
     created_at: datetime
     updated_at: datetime
+    #: The schedule (naive UTC; manyi.domain.schedule): None is no bound.
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
 
 
 def parse_definition(data: Any) -> SurveyDefinition:
@@ -159,6 +164,8 @@ def get_survey(db: Database, survey_id: int, version: int | None = None) -> Surv
             definition,
             row.created_at,
             row.updated_at,
+            opens_at=row.opens_at,
+            closes_at=row.closes_at,
         )
 
 
@@ -184,6 +191,8 @@ class SurveySummary:
     version: int
     responses: int
     updated_at: datetime
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
 
 
 def list_surveys(
@@ -203,6 +212,8 @@ def list_surveys(
                 r.current_version,
                 counts.get(r.id, 0),
                 r.updated_at,
+                r.opens_at,
+                r.closes_at,
             )
             for r in rows
         ], total
@@ -217,12 +228,24 @@ def revise_survey(db: Database, survey_id: int, definition: Any) -> Survey:
     return get_survey(db, survey_id)
 
 
-def set_status(db: Database, survey_id: int, status: SurveyStatus | str) -> Survey:
+def set_status(
+    db: Database, survey_id: int, status: SurveyStatus | str, *, now: datetime | None = None
+) -> Survey:
+    """Store the status. Publishing (active or scheduled) follows the schedule: a survey
+    with a later ``opens_at`` becomes scheduled, one past its ``closes_at`` cannot open."""
     try:
         status = SurveyStatus(status)
     except ValueError:
         raise InvalidInput(f"unknown status {status!r}") from None
     with db.session() as s:
+        if status in (SurveyStatus.ACTIVE, SurveyStatus.SCHEDULED):
+            row = survey_row(s, survey_id)
+            if row is None:
+                raise NotFound(f"no survey with id {survey_id}")
+            try:
+                status = published_status(row.opens_at, row.closes_at, now or utcnow())
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
         set_survey_status(s, survey_id, status.value)
     # The status is read from the survey row on every get_survey; the cached definition of
     # the version does not change with it, so nothing is dropped here.

@@ -41,6 +41,7 @@ TEXTS: Mapping[str, str] = {
 #: Codes the pages show as words: survey states and where a comment came from.
 WEB_TERMS: Mapping[str, str] = {
     "draft": N_("draft"),
+    "scheduled": N_("scheduled"),
     "active": N_("active"),
     "paused": N_("paused"),
     "closed": N_("closed"),

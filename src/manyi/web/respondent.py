@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from manyi.config import Settings
 from manyi.edge.deps import DbDep, EnrichmentQueue, QueueDep, SettingsDep
-from manyi.errors import Conflict, InvalidInput
+from manyi.errors import Conflict, InvalidInput, QuotaFull
 from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
 from manyi.ingestion.responses import ResponseIn
 from manyi.runtime import Database
@@ -36,6 +36,7 @@ from manyi.surveys.respond import (
     open_form,
     post_page,
     refuse_bot,
+    screened_out,
     submitted,
 )
 from manyi.web.i18n import AUTONYMS, page_context
@@ -50,7 +51,15 @@ ONE_YEAR = 365 * 24 * 3600
 #: How long a resume cookie lasts: a respondent may come back within this.
 RESUME_MAX_AGE = 90 * 24 * 3600
 #: Status of the page that says the survey does not take answers.
-STATE_STATUS = {"closed": 410, "not_open": 404, "bad_link": 400, "expired": 410, "answered": 409}
+STATE_STATUS = {
+    "closed": 410,
+    "not_open": 404,
+    "not_yet": 404,
+    "screened_out": 200,
+    "bad_link": 400,
+    "expired": 410,
+    "answered": 409,
+}
 
 
 def resume_cookie(survey_id: int) -> str:
@@ -222,6 +231,9 @@ def _record(
         language=done.language,
         customer=done.customer,
         external_key=done.external_key,
+        consent=done.consent_text is not None,
+        consent_version=done.consent_version,
+        consent_text=done.consent_text,
     )
     options = IntakeOptions(
         source="web",
@@ -231,6 +243,8 @@ def _record(
     batch = ResponseBatch(done.survey_id, [item], idempotency_key=done.idempotency_key)
     try:
         result = record(db, batch, options, enqueue=queue.enqueue_enrichment)
+    except QuotaFull as full:
+        return screened_out(db, form, full.quota)
     except Conflict:
         return not_open_any_more(db, form)
     except InvalidInput as problem:
