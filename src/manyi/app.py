@@ -13,11 +13,22 @@ from starlette.middleware.sessions import SessionMiddleware
 from manyi import __version__
 from manyi.accounts.throttle import LoginThrottle
 from manyi.api.docs import install_api_docs
-from manyi.api.routes import feedback, imports, links, responses, surveys, templates
+from manyi.api.routes import (
+    customers,
+    feedback,
+    imports,
+    links,
+    privacy,
+    responses,
+    surveys,
+    templates,
+)
 from manyi.config import Settings
 from manyi.edge.errors import install_error_handlers
 from manyi.jobs.queue import JobQueue, build_queue
 from manyi.runtime import Database, open_database
+from manyi.surveys.rate_limit import RespondLimiter
+from manyi.web.builder import router as builder_router
 from manyi.web.opt_out import router as opt_out_router
 from manyi.web.respondent import router as respondent_router
 from manyi.web.routes import error_page
@@ -47,6 +58,7 @@ def create_app(
     app.state.db = db or open_database(settings)
     app.state.queue = queue or build_queue(settings, app.state.db)
     app.state.login_throttle = login_throttle or LoginThrottle.from_settings(settings)
+    app.state.respond_limiter = RespondLimiter.from_settings(settings)
     install_error_handlers(app, page=error_page)
     app.add_middleware(
         SessionMiddleware,
@@ -63,10 +75,13 @@ def create_app(
         responses.router,
         feedback.router,
         imports.router,
+        customers.router,
+        privacy.router,
     ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
     app.include_router(web_router)
+    app.include_router(builder_router)
     app.include_router(opt_out_router)
     app.include_router(respondent_router)
     app.mount(

@@ -24,6 +24,30 @@ _PUBLIC_URL = (
 )
 
 
+_OPENS_AT = "scheduled opening (UTC); before it the survey is 'scheduled' and takes no answers"
+_CLOSES_AT = "scheduled closing (UTC); from it the survey takes no answers and is closed"
+
+
+class SurveySchedule(Strict):
+    """Body of PUT /surveys/{id}/schedule: null (or left out) clears a bound."""
+
+    opens_at: datetime | None = Field(
+        default=None, description="ISO 8601; with no offset it is taken as UTC"
+    )
+    closes_at: datetime | None = Field(
+        default=None, description="ISO 8601, after opens_at and not in the past"
+    )
+
+
+class QuotaPublic(BaseModel):
+    code: str
+    segment: dict[str, list[Any]]
+    limit: int
+    count: int = Field(description="responses stored in the quota")
+    action: str = Field(description="screen_out or close, when the quota is full")
+    full: bool
+
+
 class SurveyPublic(BaseModel):
     id: int
     code: str | None
@@ -34,6 +58,8 @@ class SurveyPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     public_url: str = Field(description=_PUBLIC_URL)
+    opens_at: datetime | None = Field(default=None, description=_OPENS_AT)
+    closes_at: datetime | None = Field(default=None, description=_CLOSES_AT)
 
 
 class SurveySummaryPublic(BaseModel):
@@ -45,6 +71,8 @@ class SurveySummaryPublic(BaseModel):
     responses: int
     updated_at: datetime
     public_url: str = Field(description=_PUBLIC_URL)
+    opens_at: datetime | None = Field(default=None, description=_OPENS_AT)
+    closes_at: datetime | None = Field(default=None, description=_CLOSES_AT)
 
 
 class SurveysPublic(BaseModel):
@@ -69,6 +97,16 @@ class ResponseCreate(Strict):
     language: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     consent: bool = False
+    consent_version: str | None = Field(
+        default=None,
+        max_length=64,
+        description="the consent statement's version (default: the survey's, when consent is true)",
+    )
+    consent_text: str | None = Field(
+        default=None,
+        max_length=20_000,
+        description="the consent text exactly as shown (default: the survey's, in the language)",
+    )
 
 
 class ResponseRecorded(BaseModel):
@@ -92,6 +130,10 @@ class ResponsePublic(BaseModel):
     metadata: dict[str, Any]
     quality_flags: list[str]
     source: str
+    consent: bool = False
+    consent_version: str | None = Field(
+        default=None, description="the consent statement's version the respondent agreed to"
+    )
 
 
 class ResponsesPublic(BaseModel):

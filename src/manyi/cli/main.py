@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from manyi.cli.analyze import analyze_command
 from manyi.cli.common import console, load_settings, open_database, open_migrated_database
 from manyi.cli.errors import CommandLineError, reports_errors
 from manyi.cli.organisation import channel_app, department_app, org_app, touchpoint_app
+from manyi.cli.privacy import privacy_app
 from manyi.cli.text import text_command
 from manyi.errors import InvalidInput
 from manyi.ingestion.files import ERROR_KEY
@@ -35,6 +37,7 @@ app.add_typer(department_app, name="department")
 app.add_typer(channel_app, name="channel")
 app.add_typer(touchpoint_app, name="touchpoint")
 app.add_typer(org_app, name="org")
+app.add_typer(privacy_app, name="privacy")
 app.command("analyze")(analyze_command)
 app.command("text")(text_command)
 
@@ -115,6 +118,41 @@ def survey_create(
             raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
     survey = create_survey(open_database(load_settings()), definition, code=code, status=status)
     typer.echo(survey.id)
+
+
+@survey_app.command("schedule")
+@reports_errors
+def survey_schedule(
+    survey: Annotated[str, typer.Argument(help="survey id or code")],
+    opens: Annotated[
+        str | None,
+        typer.Option(
+            help="opening time, ISO 8601 (2026-12-05T09:00+08:00; no offset: UTC); none clears"
+        ),
+    ] = None,
+    closes: Annotated[
+        str | None, typer.Option(help="closing time, ISO 8601 as --opens; none clears")
+    ] = None,
+) -> None:
+    """Set when a survey opens and closes (a bound not given is kept) and print the schedule."""
+    from manyi.surveys.schedule import parse_time, set_schedule
+    from manyi.surveys.service import find_survey_id, get_survey
+
+    db = open_database(load_settings())
+    survey_id = find_survey_id(db, survey)
+    current = get_survey(db, survey_id)
+
+    def bound(given: str | None, kept: datetime | None, name: str) -> datetime | None:
+        if given is None:
+            return kept
+        return None if given.strip().lower() == "none" else parse_time(given, name)
+
+    opens_at = bound(opens, current.opens_at, "opens")
+    closes_at = bound(closes, current.closes_at, "closes")
+    done = set_schedule(db, survey_id, opens_at, closes_at)
+    shown = {"opens": done.opens_at, "closes": done.closes_at}
+    times = "  ".join(f"{k} {v:%Y-%m-%d %H:%M} UTC" if v else f"{k} -" for k, v in shown.items())
+    typer.echo(f"survey {done.id}: {done.status.value}  {times}")
 
 
 def _progress() -> Progress:

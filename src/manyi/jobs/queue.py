@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
@@ -18,6 +19,9 @@ from huey.exceptions import TaskLockedException
 from manyi.config import Settings
 from manyi.enrichment.service import enrich_pending
 from manyi.errors import ChannelError
+from manyi.privacy.audit import PURGE_JOB
+from manyi.privacy.retention import purge
+from manyi.reporting.exports import exports_folder, remove_expired_exports, run_export_job
 from manyi.runtime import Database
 from manyi.surveys.email import EmailSend, MailTransport, SmtpTransport, send_invitation_email
 
@@ -32,6 +36,8 @@ class JobQueue:
     backend: str
     #: The e-mail invitation task: ``send_email(survey_id, customer, language)``.
     send_email: Callable[..., Any] | None = None
+    #: The export task: ``export(export_id)`` (manyi.reporting.exports.jobs).
+    export: Callable[..., Any] | None = None
 
     def enqueue_enrichment(self) -> bool:
         """Ask a worker to enrich new text; never fails intake (the sweep catches up)."""
@@ -55,6 +61,15 @@ class JobQueue:
             self.send_email(survey_id, customer, language)
         except Exception as error:
             raise ChannelError(f"could not queue the e-mail invitation: {error}") from error
+
+    def enqueue_export(self, export_id: str) -> None:
+        """Queue an export job; ChannelError when the queue cannot take it."""
+        if self.export is None:
+            raise ChannelError("this job queue has no export task")
+        try:
+            self.export(export_id)
+        except Exception as error:
+            raise ChannelError(f"could not queue the export: {error}") from error
 
 
 def make_huey(settings: Settings, *, immediate: bool = False) -> tuple[Huey, str]:
@@ -98,6 +113,15 @@ def build_queue(
 
     enrich = huey.task(name="enrich-pending", retries=3, retry_delay=30)(run_enrichment)
     huey.periodic_task(crontab(minute="*"), name="enrich-sweep")(run_enrichment)
+
+    def run_purge() -> int:
+        # Daily: responses past their survey's retention, in batches (docs/privacy.md).
+        run = purge(db, PURGE_JOB)
+        if run.total.total:
+            log.info("retention purge deleted %s", run.total.as_dict())
+        return run.total.responses
+
+    huey.periodic_task(crontab(minute="17", hour="3"), name="retention-purge")(run_purge)
     transport = mail_transport or SmtpTransport(settings)
 
     def run_send_email(survey_id: int, customer: str, language: str | None = None) -> str:
@@ -111,4 +135,15 @@ def build_queue(
         return sent.status
 
     send_email = huey.task(name="send-invitation-email", retries=3, retry_delay=120)(run_send_email)
-    return JobQueue(huey, enrich, backend, send_email)
+    exports_dir = exports_folder(settings.data_dir)
+
+    def run_export(export_id: str) -> str:
+        job = run_export_job(db, exports_dir, export_id, sav_max_rows=settings.export_sav_max_rows)
+        return job.state
+
+    def remove_old_exports() -> int:
+        return remove_expired_exports(exports_dir, timedelta(hours=settings.export_retention_hours))
+
+    export = huey.task(name="run-export")(run_export)
+    huey.periodic_task(crontab(minute="41"), name="exports-cleanup")(remove_old_exports)
+    return JobQueue(huey, enrich, backend, send_email, export)

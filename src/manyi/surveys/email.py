@@ -9,7 +9,8 @@ object with a ``send(message)`` method.
 
 Nothing is sent twice. The send is recorded in the invitation's meta under ``email``:
 ``claimed`` before the message leaves, ``sent`` after the server took it, ``failed``
-when the server refused it. The claim is made while the customer's row is locked, and
+when the server refused it for now (4xx, or unreachable), ``bounced`` when it refused the
+recipient or message for good (5xx; :mod:`manyi.surveys.bounces`). The claim is made while the customer's row is locked, and
 is refused when another invitation of the same customer to the same survey is already
 ``claimed`` or ``sent``; a job retry after a failure therefore sends, and a second
 request after a success is skipped. A send whose outcome is unknown (the process died
@@ -44,7 +45,14 @@ from manyi.storage.invitations import (
     set_invitation_meta,
 )
 from manyi.storage.surveys import survey_row
-from manyi.surveys.links import create_invitation, public_url
+from manyi.surveys.bounces import (
+    address_hash,
+    bounced_reason,
+    invitation_tag,
+    record_bounce,
+    verp_address,
+)
+from manyi.surveys.links import create_invitation, public_url, refuse_if_anonymous, token_nonce
 
 LANGUAGES = ("zh-CN", "en")
 #: One address, no display name, no spaces or line breaks (a line break would let a stored
@@ -53,7 +61,9 @@ _EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 #: States of ``meta["email"]["state"]`` that stop another send to the same customer.
 BLOCKING = ("claimed", "sent")
 
-SendStatus = Literal["sent", "skipped"]
+SendStatus = Literal["sent", "skipped", "bounced"]
+#: The header that names the invitation in a message (and in the bounce that returns it).
+INVITATION_HEADER = "X-Manyi-Invitation"
 
 _templates = Environment(
     loader=PackageLoader("manyi.surveys", "email_templates"),
@@ -69,8 +79,17 @@ class MailTransport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
+class MailBounced(ChannelError):
+    """The mail server refused the recipient or the message for good (a 5xx reply to
+    RCPT or DATA): the address is recorded as bounced and not mailed again."""
+
+
 class SmtpTransport:
-    """Sends through the SMTP server of the settings, one connection per message."""
+    """Sends through the SMTP server of the settings, one connection per message.
+
+    With ``MANYI_SMTP_BOUNCE_ADDRESS`` set, a message that names its invitation (the
+    X-Manyi-Invitation header) leaves with the VERP envelope sender of that invitation,
+    so that a later bounce report names it (:mod:`manyi.surveys.bounces`)."""
 
     def __init__(self, settings: Settings, *, timeout_s: float = 30.0) -> None:
         self.host = settings.smtp_host
@@ -79,6 +98,15 @@ class SmtpTransport:
         self.password = settings.smtp_password
         self.starttls = settings.smtp_starttls
         self.timeout_s = timeout_s
+        self.bounce_address = settings.smtp_bounce_address
+        self.secret = settings.secret_key
+
+    def envelope_sender(self, message: EmailMessage) -> str | None:
+        """The VERP envelope sender of the message's invitation, or None (the From)."""
+        number = str(message.get(INVITATION_HEADER) or "").split("-", 1)[0]
+        if not self.bounce_address or not number.isdigit():
+            return None
+        return verp_address(self.bounce_address, int(number), self.secret)
 
     def send(self, message: EmailMessage) -> None:
         server = f"{self.host}:{self.port}"
@@ -88,16 +116,20 @@ class SmtpTransport:
                     smtp.starttls(context=ssl.create_default_context())
                 if self.user:
                     smtp.login(self.user, self.password or "")
-                smtp.send_message(message)
+                smtp.send_message(message, from_addr=self.envelope_sender(message))
         except smtplib.SMTPRecipientsRefused as refused:
-            codes = "; ".join(
-                f"{to}: {code} {_text(reply)}" for to, (code, reply) in refused.recipients.items()
-            )
-            raise ChannelError(
+            replies = list(refused.recipients.items())
+            codes = "; ".join(f"{to}: {code} {_text(reply)}" for to, (code, reply) in replies)
+            # 5xx is permanent (RFC 5321, 4.2.1); a 4xx refusal may pass on a retry.
+            permanent = all(code >= 500 for _, (code, _reply) in replies)
+            raise (MailBounced if permanent else ChannelError)(
                 f"the mail server {server} refused the recipient ({codes})"
             ) from None
         except smtplib.SMTPResponseException as error:
-            raise ChannelError(
+            # A 5xx to DATA refuses this message for this recipient; a 5xx elsewhere (the
+            # sender, the login) is our configuration, not the customer's address.
+            permanent = isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+            raise (MailBounced if permanent else ChannelError)(
                 f"the mail server {server} refused the message: "
                 f"{error.smtp_code} {_text(error.smtp_error)}"
             ) from None
@@ -163,6 +195,9 @@ def send_invitation_email(
         return EmailSend(
             "skipped", customer, "the customer has not agreed to be contacted, or opted out"
         )
+    bounced = bounced_reason(db, contact.id, contact.email)
+    if bounced:
+        return EmailSend("skipped", customer, bounced)
     earlier = _earlier_send(db, survey_id, contact.id)
     if earlier:
         return EmailSend("skipped", customer, earlier)
@@ -189,21 +224,35 @@ def send_invitation_email(
         set_invitation_meta(
             s,
             invitation.id,
-            {"email": {"state": "claimed", "language": lang, "claimed_at": _iso(at)}},
+            {
+                "email": {
+                    "state": "claimed",
+                    "language": lang,
+                    "claimed_at": _iso(at),
+                    # Kept so that a reminder repeats this link (manyi.surveys.reminders),
+                    # and the address so that a bounce blocks this address only.
+                    "nonce": token_nonce(invitation.token, secret=settings.secret_key),
+                    "to_sha256": address_hash(contact.email),
+                }
+            },
         )
 
-    message = _message(
+    message = compose_message(
         settings,
+        invitation_id=invitation.id,
         to=contact.email,
         name=contact.name,
         title=title,
         language=lang,
         link=public_url(settings.public_base_url, survey_id, invite=invitation.token),
-        opt_out=_opt_out_url(settings.public_base_url, survey_id, invitation.token),
+        opt_out=opt_out_url(settings.public_base_url, survey_id, invitation.token),
         expires=invitation.expires_at,
     )
     try:
         transport.send(message)
+    except MailBounced as error:
+        record_bounce(db, invitation.id, error.message)
+        return EmailSend("bounced", customer, error.message, invitation_id=invitation.id)
     except ChannelError as error:
         _record(db, invitation.id, {"state": "failed", "error": error.message[:500]})
         raise
@@ -219,6 +268,11 @@ def send_invitation_email(
     return EmailSend("sent", customer, invitation_id=invitation.id, message_id=message_id)
 
 
+def valid_address(address: str) -> bool:
+    """One plain address without display name, spaces or line breaks."""
+    return bool(_EMAIL.fullmatch(address))
+
+
 def check_survey_takes_invitations(db: Database, survey_id: int) -> None:
     """Raise NotFound for an unknown survey and Conflict for a closed one (checked before
     sends are queued, so the caller hears it at once rather than from a worker's log)."""
@@ -228,6 +282,7 @@ def check_survey_takes_invitations(db: Database, survey_id: int) -> None:
             raise NotFound(f"no survey with id {survey_id}")
         if survey.status == "closed":
             raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
+        refuse_if_anonymous(s, survey_id)
 
 
 def opt_out(db: Database, survey_id: int, token: str, *, now: datetime | None = None) -> str:
@@ -274,8 +329,9 @@ def render_invitation(
     opt_out_link: str,
     expires: datetime | None,
     name: str | None = None,
+    kind: Literal["invitation", "reminder"] = "invitation",
 ) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of the invitation e-mail in ``language``."""
+    """(subject, plain text, HTML) of the invitation (or reminder) e-mail in ``language``."""
     if language not in LANGUAGES:
         raise InvalidInput(f"an e-mail invitation is in zh-CN or en, not {language!r}")
     context: dict[str, Any] = {
@@ -285,18 +341,19 @@ def render_invitation(
         "opt_out_link": opt_out_link,
         "expires": f"{expires:%Y-%m-%d %H:%M}" if expires else "-",
     }
-    subject = _templates.get_template(f"invitation.{language}.subject.txt").render(context)
+    subject = _templates.get_template(f"{kind}.{language}.subject.txt").render(context)
     subject = " ".join(subject.split())
-    text = _templates.get_template(f"invitation.{language}.txt").render(context)
-    html = _templates.get_template(f"invitation.{language}.html").render(
+    text = _templates.get_template(f"{kind}.{language}.txt").render(context)
+    html = _templates.get_template(f"{kind}.{language}.html").render(
         {**context, "subject": subject}
     )
     return subject, text, html
 
 
-def _message(
+def compose_message(
     settings: Settings,
     *,
+    invitation_id: int,
     to: str,
     name: str | None,
     title: str,
@@ -304,9 +361,17 @@ def _message(
     link: str,
     opt_out: str,
     expires: datetime | None,
+    kind: Literal["invitation", "reminder"] = "invitation",
 ) -> EmailMessage:
+    """The e-mail of an invitation (or its reminder), ready for a transport."""
     subject, text, html = render_invitation(
-        language, title=title, link=link, opt_out_link=opt_out, expires=expires, name=name
+        language,
+        title=title,
+        link=link,
+        opt_out_link=opt_out,
+        expires=expires,
+        name=name,
+        kind=kind,
     )
     message = EmailMessage()
     message["Subject"] = subject
@@ -314,6 +379,8 @@ def _message(
     message["To"] = to
     message["Message-ID"] = make_msgid(domain=_domain(settings.smtp_from))
     message["Content-Language"] = language
+    # Names the invitation in the bounce that may come back (manyi.surveys.bounces).
+    message[INVITATION_HEADER] = invitation_tag(invitation_id, settings.secret_key)
     # Mail programs show their own "unsubscribe" button for this header (RFC 2369).
     message["List-Unsubscribe"] = f"<{opt_out}>"
     # RFC 8058 one-click: the opt-out page takes a POST without a form token.
@@ -323,7 +390,7 @@ def _message(
     return message
 
 
-def _opt_out_url(base_url: str, survey_id: int, token: str) -> str:
+def opt_out_url(base_url: str, survey_id: int, token: str) -> str:
     return f"{base_url.rstrip('/')}/s/{survey_id}/opt-out?{urlencode({'invite': token})}"
 
 

@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urlsplit
 
 import segno
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
 
 from manyi.errors import Conflict, FieldError, InvalidInput, NotFound
 from manyi.storage.database import Database
@@ -42,7 +43,7 @@ from manyi.storage.invitations import (
     set_token_hash,
 )
 from manyi.storage.references import References
-from manyi.storage.surveys import survey_row
+from manyi.storage.surveys import current_survey, survey_row
 
 SALT = "manyi-invitation"
 MAX_VALID_DAYS = 3650
@@ -187,6 +188,7 @@ def create_invitation(
             raise NotFound(f"no survey with id {survey_id}")
         if survey.status == "closed":
             raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
+        refuse_if_anonymous(s, survey_id)
         refs = References(s)
         channel_id, touchpoint_id = _reference_ids(refs, channel, touchpoint)
         customer_id = refs.customer(customer)
@@ -247,8 +249,12 @@ def open_invitation(
         raise _expired(datetime.fromtimestamp(expires_epoch, UTC))
     with db.session() as s:
         stored = invitation_by_hash(s, _token_hash(token))
+        anonymous = is_anonymous(s, survey_id)
     if stored is None or stored.id != invitation_id or stored.survey_id != survey_id:
         raise _refused("this invitation is no longer valid", "unknown")
+    if anonymous:
+        # Made before the survey became anonymous: answering it would name the customer.
+        raise _refused("this survey is anonymous now: open its public link instead", "unknown")
     if stored.expires_at is not None and at >= stored.expires_at:
         # The stored expiry may have been brought forward after the token was signed.
         raise _expired(stored.expires_at.replace(tzinfo=UTC))
@@ -273,9 +279,53 @@ def mark_answered(
     raise Conflict("this invitation was already answered")
 
 
+def is_anonymous(session: Session, survey_id: int) -> bool:
+    """Whether the survey's current definition says ``anonymous: true``."""
+    try:
+        definition = current_survey(session, survey_id).definition
+    except NotFound:
+        return False
+    return bool(definition.get("anonymous"))
+
+
+def refuse_if_anonymous(session: Session, survey_id: int) -> None:
+    """Conflict for an anonymous survey: a personal invitation names its customer."""
+    if is_anonymous(session, survey_id):
+        raise Conflict(
+            f"survey {survey_id} is anonymous: a personal invitation would link the answers "
+            "to a customer; share the survey's public link instead"
+        )
+
+
 def invitation_response_key(invitation_id: int) -> str:
     """The ``external_key`` under which an invitation's response is recorded (one per survey)."""
     return f"invitation:{invitation_id}"
+
+
+def token_nonce(token: str, *, secret: str) -> str:
+    """The random nonce inside a token this installation signed.
+
+    Senders keep it in the invitation's meta so that a reminder or a retried SMS repeats
+    the very same link (the signature is deterministic): the nonce alone is no link, it
+    takes the secret key as well.
+    """
+    payload = _serializer(secret).loads(token)
+    _parse_payload(payload)
+    return str(payload[3])
+
+
+def rebuild_token(
+    invitation_id: int, survey_id: int, expires_at: datetime, nonce: str, *, secret: str
+) -> str:
+    """The token :func:`create_invitation` made for these values (see :func:`token_nonce`)."""
+    return str(
+        _serializer(secret).dumps([invitation_id, survey_id, _epoch(expires_at), nonce])
+    )
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 stored for ``token``: a rebuilt token is checked against it."""
+    return _token_hash(token)
 
 
 def _serializer(secret: str) -> URLSafeSerializer:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from manyi.config import Settings
-from manyi.edge.deps import DbDep, EnrichmentQueue, QueueDep, SettingsDep
+from manyi.edge.deps import DbDep, EnrichmentQueue, QueueDep, SettingsDep, get_db
 from manyi.errors import Conflict, InvalidInput, QuotaFull
 from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
 from manyi.ingestion.responses import ResponseIn
@@ -39,7 +39,10 @@ from manyi.surveys.respond import (
     screened_out,
     submitted,
 )
+from manyi.web.embed import embed_context, embedded_token, is_embedded, set_resume_cookie
+from manyi.surveys.quality import incentivised, render_stamp, thank_you_incentive, timing_flags
 from manyi.web.i18n import AUTONYMS, page_context
+from manyi.web.respondent_limits import over_limit, read_form, too_large
 from manyi.web.routes import language_of, templates
 
 router = APIRouter(include_in_schema=False)
@@ -103,6 +106,15 @@ def _page(
         "questions": form.questions,
         "page_count": len(form.pages),
         "csrf": form_token(settings.secret_key, token) if token else "",
+        # Signed render time: the last page's comes back and is checked (surveys/quality).
+        "stamp": render_stamp(settings.secret_key, token) if token else "",
+        "incentive": (
+            thank_you_incentive(
+                get_db(request), settings.secret_key, form.survey.definition, form.draft.id, lang
+            )
+            if form.state == "submitted" and form.draft is not None
+            else None
+        ),
         "field_name": field_name,
         "form_macro": form_macro,
         "form_action": _link(request),
@@ -110,19 +122,14 @@ def _page(
         "large_text": large,
         "language_link": _link(request, lang=other),
         "size_link": _link(request, size="normal" if large else "large"),
+        **embed_context(request, settings, token),
     }
     template = "respond/form.html" if form.state == "open" else "respond/message.html"
     response = templates.TemplateResponse(request, template, context, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     if form.new_token:
-        response.set_cookie(
-            resume_cookie(form.survey.id),
-            form.new_token,
-            max_age=RESUME_MAX_AGE,
-            httponly=True,
-            samesite="lax",
-            secure=settings.environment == "production",
-        )
+        cookie = resume_cookie(form.survey.id)
+        set_resume_cookie(response, request, settings, cookie, form.new_token, RESUME_MAX_AGE)
     if request.query_params.get("lang") in AUTONYMS:
         response.set_cookie("manyi_lang", lang, max_age=ONE_YEAR, samesite="lax")
     if request.query_params.get("size") in ("large", "normal"):
@@ -134,6 +141,8 @@ def _page(
 def respondent_form(
     request: Request, survey_id: SurveyId, db: DbDep, settings: SettingsDep
 ) -> Response:
+    if (refused := over_limit(request, survey_id)) is not None:
+        return refused
     lang = language_of(request, settings)
     invite = request.query_params.get("invite")
     if invite:
@@ -171,8 +180,13 @@ def _invitation(
 async def respondent_post(
     request: Request, survey_id: SurveyId, db: DbDep, settings: SettingsDep, queue: QueueDep
 ) -> Response:
+    if (refused := over_limit(request, survey_id)) is not None:
+        return refused
     lang = language_of(request, settings)
-    data = await request.form()
+    max_bytes = settings.respond_max_body_kb * 1024
+    data = await read_form(request, max_bytes)
+    if data is None:
+        return too_large(request, max_bytes)
     fields: dict[str, list[str]] = {}
     for key, value in data.multi_items():
         if isinstance(value, str):
@@ -186,7 +200,9 @@ async def respondent_post(
             refused = link_refused(db, survey_id, found)
             return _page(request, settings, refused, lang, status=STATE_STATUS[found])
         invitation = found
-    token = invite or request.cookies.get(resume_cookie(survey_id))
+    token = (
+        invite or request.cookies.get(resume_cookie(survey_id)) or embedded_token(request, fields)
+    )
     if token is None:
         # No draft in this browser (cookies off, or it expired): start from the form.
         return RedirectResponse(here, status_code=303)
@@ -204,12 +220,23 @@ async def respondent_post(
         db, survey_id, token, fields, action=action, language=lang, invitation=invitation
     )
     if form.submission is not None:
-        form = _record(db, settings, queue, form, form.submission, lang)
+        flags = timing_flags(
+            settings.secret_key,
+            token,
+            (fields.get("rendered") or [""])[0],
+            started_at=form.submission.started_at,
+            min_seconds=settings.respond_min_seconds,
+        )
+        form = _record(db, settings, queue, form, form.submission, lang, flags)
     if form.errors:
         return _page(request, settings, form, lang, status=422, token=token)
     if form.state in STATE_STATUS or form.state == "submitted":
         status = STATE_STATUS.get(form.state, 200)
         return _page(request, settings, form, lang, status=status, token=token)
+    if is_embedded(request):
+        # A frame may get no cookie (third-party cookies blocked): the next page is shown
+        # at once, with the draft's token in its hidden field, instead of a redirect.
+        return _page(request, settings, form, lang, token=token)
     # Post/redirect/get: reloading the next page does not post this one again.
     return RedirectResponse(here, status_code=303)
 
@@ -221,8 +248,10 @@ def _record(
     form: Form,
     done: Submission,
     lang: str,
+    flags: tuple[str, ...] = (),
 ) -> Form:
-    """Store the finished form through the intake pipeline, as every channel does."""
+    """Store the finished form through the intake pipeline, as every channel does;
+    ``flags``: the form's own quality flags (timing)."""
     item = ResponseIn(
         answers=done.answers,
         channel=done.channel,
@@ -231,6 +260,8 @@ def _record(
         language=done.language,
         customer=done.customer,
         external_key=done.external_key,
+        quality_flags=flags,
+        incentivised=incentivised(db, done.invitation_id),
         consent=done.consent_text is not None,
         consent_version=done.consent_version,
         consent_text=done.consent_text,
