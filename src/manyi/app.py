@@ -15,6 +15,8 @@ from manyi.accounts.throttle import LoginThrottle
 from manyi.api.docs import install_api_docs
 from manyi.api.routes import (
     customers,
+    embed,
+    exports,
     feedback,
     imports,
     links,
@@ -29,6 +31,8 @@ from manyi.jobs.queue import JobQueue, build_queue
 from manyi.runtime import Database, open_database
 from manyi.surveys.rate_limit import RespondLimiter
 from manyi.web.builder import router as builder_router
+from manyi.web.embed import FrameAncestors
+from manyi.web.embed import router as embed_router
 from manyi.web.opt_out import router as opt_out_router
 from manyi.web.respondent import router as respondent_router
 from manyi.web.routes import error_page
@@ -68,6 +72,9 @@ def create_app(
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    # Who may show a page in a frame: manyi itself; the respondent form also the websites
+    # of MANYI_EMBED_ORIGINS (the survey widget).
+    app.add_middleware(FrameAncestors, settings=settings)
     for router in (
         surveys.router,
         templates.router,
@@ -75,14 +82,17 @@ def create_app(
         responses.router,
         feedback.router,
         imports.router,
+        exports.router,
         customers.router,
         privacy.router,
+        embed.router,
     ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
     app.include_router(web_router)
     app.include_router(builder_router)
     app.include_router(opt_out_router)
+    app.include_router(embed_router)
     app.include_router(respondent_router)
     app.mount(
         "/static",

@@ -158,10 +158,13 @@ class Settings(BaseSettings):
         ),
     )
     respond_max_body_kb: int = Field(
-        default=256,
+        default=2048,
         ge=16,
         le=100_000,
-        description="Largest page of answers the respondent form accepts, in KiB; larger: a 413 page.",
+        description=(
+            "Largest page of answers the respondent form reads, in KiB; larger: a 413 page. "
+            "A long answer under it gets the question's own length message instead."
+        ),
     )
 
     smtp_host: str = Field(
@@ -204,7 +207,10 @@ class Settings(BaseSettings):
         default=2, ge=0, le=10, description="Most reminders one e-mail invitation gets; 0: none."
     )
     reminder_hour_utc: int = Field(
-        default=2, ge=0, le=23, description="Hour (UTC) the worker sends reminders; 2 is 10:00 in China."
+        default=2,
+        ge=0,
+        le=23,
+        description="Hour (UTC) the worker sends reminders; 2 is 10:00 in China.",
     )
     sms_url: str | None = Field(
         default=None,
@@ -221,7 +227,9 @@ class Settings(BaseSettings):
         default=None, description="Password for the SMS gateway (with MANYI_SMS_USERNAME)."
     )
     sms_sender: str = Field(
-        default="", max_length=64, description="Sender id or signature name (签名) sent to the gateway."
+        default="",
+        max_length=64,
+        description="Sender id or signature name (签名) sent to the gateway.",
     )
     sms_body_template: str | None = Field(
         default=None,

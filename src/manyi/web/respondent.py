@@ -21,6 +21,7 @@ from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
 from manyi.ingestion.responses import ResponseIn
 from manyi.runtime import Database
 from manyi.surveys.links import Invitation, mark_answered, open_invitation
+from manyi.surveys.quality import incentivised, render_stamp, thank_you_incentive, timing_flags
 from manyi.surveys.respond import (
     KANO_CHOICES,
     Action,
@@ -40,7 +41,6 @@ from manyi.surveys.respond import (
     submitted,
 )
 from manyi.web.embed import embed_context, embedded_token, is_embedded, set_resume_cookie
-from manyi.surveys.quality import incentivised, render_stamp, thank_you_incentive, timing_flags
 from manyi.web.i18n import AUTONYMS, page_context
 from manyi.web.respondent_limits import over_limit, read_form, too_large
 from manyi.web.routes import language_of, templates
@@ -141,8 +141,8 @@ def _page(
 def respondent_form(
     request: Request, survey_id: SurveyId, db: DbDep, settings: SettingsDep
 ) -> Response:
-    if (refused := over_limit(request, survey_id)) is not None:
-        return refused
+    if (busy := over_limit(request, survey_id)) is not None:
+        return busy
     lang = language_of(request, settings)
     invite = request.query_params.get("invite")
     if invite:
@@ -180,8 +180,8 @@ def _invitation(
 async def respondent_post(
     request: Request, survey_id: SurveyId, db: DbDep, settings: SettingsDep, queue: QueueDep
 ) -> Response:
-    if (refused := over_limit(request, survey_id)) is not None:
-        return refused
+    if (busy := over_limit(request, survey_id)) is not None:
+        return busy
     lang = language_of(request, settings)
     max_bytes = settings.respond_max_body_kb * 1024
     data = await read_form(request, max_bytes)
