@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from manyi.domain.contact import cell_text, normalise_email, normalise_phone, parse_consent
 from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.files import ERROR_KEY, SourceRow, open_table
 from manyi.ingestion.importer import _batches, _ErrorFile, _finish, _sha256, _start_import
@@ -87,15 +88,6 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 _FIELD_OF = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
 
-YES = frozenset({"1", "true", "yes", "y", "t", "on", "是", "同意", "已同意", "√", "✓", "对"})
-NO = frozenset({"0", "false", "no", "n", "f", "off", "否", "不同意", "拒绝", "×", "✗", "不"})
-
-#: One address, no display name, no spaces, commas or line breaks (as e-mail sends need).
-_EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"'.][^@\s<>,;\"']*")
-_MOBILE_CN = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
-_LANDLINE_CN = re.compile(r"0\d{9,11}")
-_INTERNATIONAL = re.compile(r"\+[1-9]\d{7,14}")
-
 
 @dataclass(frozen=True)
 class Rejection:
@@ -132,52 +124,6 @@ def header_field(header: str) -> str | None:
     """
     key = re.sub(r"[\s_\-.]", "", unicodedata.normalize("NFKC", header)).lower()
     return _FIELD_OF.get(key)
-
-
-def normalise_phone(value: Any) -> str:
-    """A phone number as stored: a mainland mobile as its 11 digits, a landline with its
-    area code as digits, any other as +country digits. Raises ValueError with the reason.
-
-    >>> normalise_phone("+86 138-1234-5678"), normalise_phone(13812345678.0), normalise_phone("010-6275 1234")
-    ('13812345678', '13812345678', '01062751234')
-    """
-    text = _cell_text(value)
-    compact = re.sub(r"[\s\-().]", "", unicodedata.normalize("NFKC", text))
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    mobile = _MOBILE_CN.fullmatch(compact)
-    if mobile:
-        return mobile.group(1)
-    if _LANDLINE_CN.fullmatch(compact) or _INTERNATIONAL.fullmatch(compact):
-        return compact
-    raise ValueError(
-        f"not a phone number: {text!r} (a mobile 1xxxxxxxxxx, a landline with its area code "
-        "0xx…, or an international number +country…)"
-    )
-
-
-def normalise_email(value: Any) -> str:
-    """One e-mail address (full-width ＠ and letters made half-width); ValueError if not one.
-
-    >>> normalise_email(" Li.Lei＠Example.com ")
-    'Li.Lei@Example.com'
-    """
-    text = unicodedata.normalize("NFKC", _cell_text(value)).strip()
-    if len(text) > 320 or not _EMAIL.fullmatch(text):
-        raise ValueError(f"not an e-mail address: {_cell_text(value)!r}")
-    return text
-
-
-def parse_consent(value: Any) -> bool:
-    """yes/no, 1/0, true/false, 是/否, 同意/不同意 … as a bool; ValueError otherwise."""
-    if isinstance(value, bool):
-        return value
-    text = unicodedata.normalize("NFKC", _cell_text(value)).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise ValueError(f"not a yes or no: {_cell_text(value)!r} (use 是/否, yes/no or 1/0)")
 
 
 def import_contacts(
@@ -300,7 +246,7 @@ def _contact(row: SourceRow, columns: _ColumnPlan, seen: dict[str, int]) -> Cont
         else:
             given[name] = value
     problems: list[FieldError] = []
-    external_id = _cell_text(given.get("external_id", "")).strip()
+    external_id = cell_text(given.get("external_id", "")).strip()
     if not external_id:
         problems.append(FieldError(("external_id",), "no customer id", "missing"))
     elif len(external_id) > 128:
@@ -327,7 +273,7 @@ def _contact(row: SourceRow, columns: _ColumnPlan, seen: dict[str, int]) -> Cont
                 values[name] = parse(given[name])
             except ValueError as exc:
                 problems.append(FieldError((name,), str(exc), "invalid"))
-    name_text = _cell_text(given["name"]).strip() if "name" in given else None
+    name_text = cell_text(given["name"]).strip() if "name" in given else None
     if name_text is not None and len(name_text) > 200:
         problems.append(FieldError(("name",), "a name has at most 200 characters", "too_long"))
     if problems:
@@ -345,15 +291,6 @@ def _contact(row: SourceRow, columns: _ColumnPlan, seen: dict[str, int]) -> Cont
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as text; Excel keeps long digit strings (ids, phones) as numbers, 1.38e10."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
 
 
 def _segment_value(value: Any) -> Any:

@@ -358,3 +358,19 @@ def list_members(
         )
         for row in session.scalars(query)
     ]
+
+
+def member(session: Session, customer_id: int) -> Member | None:
+    """One customer as :func:`list_members` gives it."""
+    row = session.get(CustomerRow, customer_id)
+    if row is None:
+        return None
+    return Member(
+        customer_id=row.id,
+        external_id=row.external_id,
+        name=row.name,
+        phone=row.phone,
+        email=row.email,
+        consent_contact=bool(row.consent_contact),
+        segments=dict(row.segments or {}),
+    )
