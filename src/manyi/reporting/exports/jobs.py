@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from manyi.errors import InvalidInput, ManyiError, NotFound
 from manyi.reporting.exports.service import (
+    PAGE_SIZE,
     ExportFilters,
     ExportFormat,
     ExportRequest,
@@ -90,6 +91,11 @@ def _decode(data: dict[str, Any]) -> ExportJob:
     )
 
 
+def exports_folder(data_dir: Path) -> Path:
+    """Where export jobs and their files live: ``<data_dir>/exports``."""
+    return data_dir / "exports"
+
+
 def _folder(exports_dir: Path, export_id: str) -> Path:
     if not _ID.match(export_id):
         raise NotFound(f"no export {export_id!r}")
@@ -134,7 +140,12 @@ def create_export_job(
 
 
 def run_export_job(
-    db: Database, exports_dir: Path, export_id: str, *, sav_max_rows: int
+    db: Database,
+    exports_dir: Path,
+    export_id: str,
+    *,
+    sav_max_rows: int,
+    page_size: int = PAGE_SIZE,
 ) -> ExportJob:
     """Run a queued export: write its file, saving progress as it goes. A request the
     format cannot hold, or any other error, ends the job as failed with its reason."""
@@ -156,7 +167,9 @@ def run_export_job(
         plan = plan_export(db, job.request)
         name = file_name(plan)
         partial = folder / f"{name}.part"
-        rows = write_export(db, plan, partial, progress=progress, sav_max_rows=sav_max_rows)
+        rows = write_export(
+            db, plan, partial, progress=progress, sav_max_rows=sav_max_rows, page_size=page_size
+        )
         os.replace(partial, folder / name)
     except ManyiError as error:
         return _save(

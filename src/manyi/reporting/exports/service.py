@@ -201,3 +201,41 @@ def stream_csv(db: Database, plan: ExportPlan, *, page_size: int = PAGE_SIZE) ->
 def file_name(plan: ExportPlan) -> str:
     """The download name: ``survey-<id>-responses.<format>``."""
     return f"survey-{plan.request.survey_id}-responses.{plan.request.format.value}"
+
+
+@dataclass(frozen=True)
+class DirectExport:
+    """An export answered in the request: CSV as streamed ``chunks``, XLSX and SAV as a
+    written ``path`` (in a folder of its own, which the caller removes when sent)."""
+
+    name: str
+    media_type: str
+    rows: int
+    chunks: Iterator[bytes] | None = None
+    path: Path | None = None
+
+
+def direct_export(
+    db: Database,
+    request: ExportRequest,
+    folder: Path,
+    *,
+    max_rows: int,
+    sav_max_rows: int = 1_000_000,
+) -> DirectExport:
+    """A small export for an HTTP answer: InvalidInput when it holds more than
+    ``max_rows`` responses (those are background jobs). CSV streams page by page; XLSX
+    and SAV are written into ``folder`` first."""
+    plan = plan_export(db, request)
+    if plan.total > max_rows:
+        raise InvalidInput(
+            f"this export has {plan.total:,} responses, more than are answered at once "
+            f"({max_rows:,}, MANYI_EXPORT_DIRECT_MAX_ROWS); start an export job with "
+            f"POST /api/v1/surveys/{request.survey_id}/exports"
+        )
+    name, media_type = file_name(plan), MEDIA_TYPES[request.format]
+    if request.format == ExportFormat.CSV:
+        return DirectExport(name, media_type, plan.total, chunks=stream_csv(db, plan))
+    path = folder / name
+    rows = write_export(db, plan, path, sav_max_rows=sav_max_rows)
+    return DirectExport(name, media_type, rows, path=path)
