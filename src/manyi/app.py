@@ -15,6 +15,7 @@ from manyi.accounts.throttle import LoginThrottle
 from manyi.api.docs import install_api_docs
 from manyi.api.routes import (
     customers,
+    delivery,
     embed,
     exports,
     feedback,
@@ -33,6 +34,7 @@ from manyi.surveys.rate_limit import RespondLimiter
 from manyi.web.builder import router as builder_router
 from manyi.web.embed import FrameAncestors
 from manyi.web.embed import router as embed_router
+from manyi.web.flagged import router as flagged_router
 from manyi.web.opt_out import router as opt_out_router
 from manyi.web.respondent import router as respondent_router
 from manyi.web.routes import error_page
@@ -86,12 +88,14 @@ def create_app(
         customers.router,
         privacy.router,
         embed.router,
+        delivery.router,
     ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
     app.include_router(web_router)
     app.include_router(builder_router)
     app.include_router(opt_out_router)
+    app.include_router(flagged_router)
     app.include_router(embed_router)
     app.include_router(respondent_router)
     app.mount(

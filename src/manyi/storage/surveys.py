@@ -122,6 +122,28 @@ def add_survey_version(
     return row.current_version
 
 
+def replace_current_definition(
+    session: Session, survey_id: int, *, title: str, definition: dict[str, Any]
+) -> int:
+    """Overwrite the definition of the survey's current version (a draft nobody answered:
+    the survey builder saves every edit of one without numbering a version per click);
+    returns the version number. NotFound when the survey or its version is missing."""
+    row = session.get(SurveyRow, survey_id, with_for_update=True)
+    if row is None:
+        raise NotFound(f"no survey with id {survey_id}")
+    version = session.scalar(
+        select(SurveyVersionRow).where(
+            SurveyVersionRow.survey_id == survey_id,
+            SurveyVersionRow.version == row.current_version,
+        )
+    )
+    if version is None:
+        raise NotFound(f"survey {survey_id} has no current version")
+    version.definition = definition
+    row.title = title
+    return row.current_version
+
+
 def set_survey_status(session: Session, survey_id: int, status: str) -> None:
     """Store the survey's status; NotFound when the survey does not exist."""
     row = session.get(SurveyRow, survey_id)
