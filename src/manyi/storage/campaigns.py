@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 from manyi.storage.contacts import chunks
 from manyi.storage.insert import insert_ignore
 from manyi.storage.tables import (
+    ChannelRow,
     CustomerRow,
     InvitationCampaignRow,
     InvitationRequestRow,
     InvitationRow,
+    TouchpointRow,
 )
 from manyi.storage.types import utcnow
 
@@ -318,51 +320,65 @@ def request_states(session: Session, campaign_id: int) -> dict[str, int]:
     return counted
 
 
+def record_request_result(
+    session: Session, request_id: int, result: str, invitation_id: int | None
+) -> None:
+    """Keep what the request's sending job did; the invitation it made gets the request's
+    channel and touchpoint (codes resolved now; a code removed since is left out), so a
+    response through it is attributed to them."""
+    row = session.get(InvitationRequestRow, request_id)
+    if row is None:
+        return
+    row.result = result[:500]
+    if invitation_id is None:
+        return
+    row.invitation_id = invitation_id
+    values: dict[str, Any] = {}
+    if row.channel_code:
+        values["channel_id"] = session.scalar(
+            select(ChannelRow.id).where(ChannelRow.code == row.channel_code)
+        )
+    if row.touchpoint:
+        values["touchpoint_id"] = session.scalar(
+            select(TouchpointRow.id).where(TouchpointRow.code == row.touchpoint)
+        )
+    values = {key: value for key, value in values.items() if value is not None}
+    if values:
+        session.execute(
+            update(InvitationRow)
+            .where(InvitationRow.id == invitation_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
 @dataclass(frozen=True)
 class RequestView:
-    """A request as an event shows it, with the invitation its job made (once made)."""
+    """A request as an event shows it, with its job's result and invitation (once made)."""
 
     id: int
     survey_id: int
     channel: str
     state: str
     send_at: datetime
+    result: str | None
     invitation_id: int | None
 
 
 def requests_of_event(session: Session, event_id: int) -> list[RequestView]:
-    """The event's requests; each with the invitation its job made, found as the first
-    invitation of the same customer to the same survey made since the request whose meta
-    records a send over the request's channel."""
-    views: list[RequestView] = []
-    for row in session.scalars(
-        select(InvitationRequestRow)
-        .where(InvitationRequestRow.event_id == event_id)
-        .order_by(InvitationRequestRow.id)
-    ):
-        invitation_id = None
-        for inv_id, meta in session.execute(
-            select(InvitationRow.id, InvitationRow.meta)
-            .where(
-                InvitationRow.survey_id == row.survey_id,
-                InvitationRow.customer_id == row.customer_id,
-                InvitationRow.created_at >= row.created_at,
-            )
-            .order_by(InvitationRow.id)
-        ):
-            state = ((meta or {}).get(row.channel) or {}).get("state")
-            # "new" and "withdrawn" mark an invitation whose message never started out.
-            if state not in (None, "new", "withdrawn"):
-                invitation_id = int(inv_id)
-                break
-        views.append(
-            RequestView(
-                id=row.id,
-                survey_id=row.survey_id,
-                channel=row.channel,
-                state=row.state,
-                send_at=row.send_at,
-                invitation_id=invitation_id,
-            )
+    return [
+        RequestView(
+            id=row.id,
+            survey_id=row.survey_id,
+            channel=row.channel,
+            state=row.state,
+            send_at=row.send_at,
+            result=row.result,
+            invitation_id=row.invitation_id,
         )
-    return views
+        for row in session.scalars(
+            select(InvitationRequestRow)
+            .where(InvitationRequestRow.event_id == event_id)
+            .order_by(InvitationRequestRow.id)
+        )
+    ]

@@ -559,7 +559,9 @@ class InvitationRequestRow(Base):
 
     Written before the job is queued, under the customer's row lock, so that contact
     fatigue counts it at once (``send_at``: when the job is due). ``state``: ``claimed``
-    (recorded, not yet queued), ``queuing`` (being handed to the queue), ``queued``.
+    (recorded, not yet queued), ``queuing`` (being handed to the queue), ``queued``,
+    ``failed`` (the queue refused it). The job records its ``result`` and the invitation
+    it made.
     """
 
     __tablename__ = "invitation_requests"
@@ -585,6 +587,11 @@ class InvitationRequestRow(Base):
     state: Mapped[str] = mapped_column(String(16), default="claimed")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: What the sending job did: sent, skipped, rejected … (with its reason).
+    result: Mapped[str | None] = mapped_column(String(500))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
 
 
 class SurveyQuotaCountRow(Base):

@@ -37,6 +37,7 @@ from manyi.storage.campaigns import (
     claimed_requests,
     lock_customers,
     recently_invited,
+    record_request_result,
     request_states,
     set_campaign_counts,
     set_request_state,
@@ -368,6 +369,17 @@ def dispatch(db: Database, request_ids: list[int], enqueue: Enqueue) -> tuple[in
         queued += len(done)
         failed += len(lost)
     return queued, failed, error
+
+
+def record_send(
+    db: Database, request_id: int, status: str, reason: str, invitation_id: int | None
+) -> None:
+    """Called by the sending job: keep its result on the request and give the invitation
+    it made the request's channel and touchpoint codes."""
+    with db.session() as s:
+        record_request_result(
+            s, request_id, f"{status}: {reason}" if reason else status, invitation_id
+        )
 
 
 def _job(request: PendingRequest) -> InvitationJob:

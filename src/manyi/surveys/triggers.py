@@ -104,8 +104,8 @@ class EventIn:
 @dataclass(frozen=True)
 class EventRecord:
     """A stored event and what it caused: ``outcomes`` has one entry per matching trigger
-    (``status`` invited or skipped, ``reason``, ``request_id``, ``send_at``,
-    ``invitation_id`` once the sending job made the invitation)."""
+    (``status`` invited or skipped, ``reason``, ``request_id``, ``send_at``; ``state`` of
+    the request, and the sending job's ``result`` and ``invitation_id`` once it ran)."""
 
     id: int
     type: str
@@ -362,7 +362,12 @@ def _record(db: Database, stored: StoredEvent, *, created: bool) -> EventRecord:
     for outcome in stored.outcomes:
         view = views.get(outcome.get("request_id", -1))
         if view is not None:
-            outcome = {**outcome, "state": view.state, "invitation_id": view.invitation_id}
+            outcome = {
+                **outcome,
+                "state": view.state,
+                "result": view.result,
+                "invitation_id": view.invitation_id,
+            }
         outcomes.append(outcome)
     return EventRecord(
         id=stored.id,

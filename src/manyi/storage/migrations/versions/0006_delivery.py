@@ -105,9 +105,12 @@ def upgrade() -> None:
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('queued_at', sa.DateTime(), nullable=True),
+    sa.Column('result', sa.String(length=500), nullable=True),
+    sa.Column('invitation_id', ID, nullable=True),
     sa.ForeignKeyConstraint(['campaign_id'], ['invitation_campaigns.id'], name=op.f('fk_invitation_requests_campaign_id_invitation_campaigns'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_invitation_requests_customer_id_customers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['event_id'], ['customer_events.id'], name=op.f('fk_invitation_requests_event_id_customer_events'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['invitation_id'], ['invitations.id'], name=op.f('fk_invitation_requests_invitation_id_invitations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_invitation_requests_survey_id_surveys'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation_requests'))
     )
