@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from manyi.cli.analyze import analyze_command
 from manyi.cli.common import console, load_settings, open_database, open_migrated_database
 from manyi.cli.errors import CommandLineError, reports_errors
+from manyi.cli.export import export_command
 from manyi.cli.organisation import channel_app, department_app, org_app, touchpoint_app
 from manyi.cli.privacy import privacy_app
 from manyi.cli.text import text_command
@@ -40,6 +41,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(privacy_app, name="privacy")
 app.command("analyze")(analyze_command)
 app.command("text")(text_command)
+app.command("export")(export_command)
 
 
 @db_app.command("upgrade")
