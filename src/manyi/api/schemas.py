@@ -86,6 +86,10 @@ class ResponseCreate(Strict):
     answers: dict[str, Any] = Field(
         description="{question code: answer}; see docs/surveys.md for each kind"
     )
+    incentivised: bool | None = Field(
+        default=None,
+        description="whether the respondent was offered a reward (default: the survey has an incentive)",
+    )
     customer: str | None = Field(
         default=None, max_length=128, description="the customer's external id"
     )
@@ -130,6 +134,11 @@ class ResponsePublic(BaseModel):
     metadata: dict[str, Any]
     quality_flags: list[str]
     source: str
+    excluded: bool | None = Field(
+        default=None,
+        description="an analyst's decision: true excluded from aggregates, false kept, null none",
+    )
+    incentivised: bool = False
     consent: bool = False
     consent_version: str | None = Field(
         default=None, description="the consent statement's version the respondent agreed to"
@@ -225,3 +234,38 @@ class InvitationPublic(BaseModel):
     channel: str | None
     touchpoint: str | None
     expires_at: datetime | None
+
+
+class FlaggedResponsePublic(BaseModel):
+    id: int
+    survey_id: int
+    submitted_at: datetime
+    quality_flags: list[str]
+    excluded: bool | None = Field(description="true excluded, false kept, null not reviewed")
+    exclusion_reason: str | None
+    reviewed_at: datetime | None
+    incentivised: bool
+    answers: dict[str, Any]
+    source: str
+
+
+class FlaggedResponsesPublic(BaseModel):
+    data: list[FlaggedResponsePublic]
+    count: int
+    limit: int
+    offset: int
+
+
+class ExclusionUpdate(Strict):
+    excluded: bool | None = Field(
+        description="true: leave the response out of every aggregate; false: count it despite "
+        "its quality flags; null: forget the decision (the flags decide again)"
+    )
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ExclusionResult(BaseModel):
+    id: int
+    survey_id: int
+    excluded: bool | None
+    counted: bool = Field(description="whether NPS, CSAT and the other aggregates count it now")

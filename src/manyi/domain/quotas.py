@@ -38,8 +38,6 @@ def check_quotas(definition: SurveyDefinition) -> None:
             where = f"quota {quota.code}: segment {key!r}"
             if not values:
                 raise ValueError(f"{where} needs at least one value")
-            if any(isinstance(v, bool) for v in values):
-                raise ValueError(f"{where}: a value may not be true or false")
             if CUSTOMER_KEY.match(key):
                 continue
             question = definition.question(key)

@@ -260,9 +260,14 @@ class Quota(BaseModel):
     @field_validator("segment", mode="before")
     @classmethod
     def _values_as_lists(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
-        return value
+        if not isinstance(value, dict):
+            return value
+        lists = {k: v if isinstance(v, list) else [v] for k, v in value.items()}
+        # Checked before validation: true would otherwise pass as the score 1.
+        for key, values in lists.items():
+            if any(isinstance(v, bool) for v in values):
+                raise ValueError(f"segment {key!r}: a value may not be true or false")
+        return lists
 
 
 class Incentive(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
@@ -18,12 +18,17 @@ from huey.exceptions import TaskLockedException
 
 from manyi.config import Settings
 from manyi.enrichment.service import enrich_pending
-from manyi.errors import ChannelError
+from manyi.errors import ChannelError, Conflict, InvalidInput, NotFound
 from manyi.privacy.audit import PURGE_JOB
 from manyi.privacy.retention import purge
 from manyi.reporting.exports import exports_folder, remove_expired_exports, run_export_job
 from manyi.runtime import Database
+from manyi.surveys.campaigns import InvitationJob, record_send
 from manyi.surveys.email import EmailSend, MailTransport, SmtpTransport, send_invitation_email
+from manyi.surveys.reminders import send_reminders
+from manyi.surveys.schedule import apply_schedules
+from manyi.surveys.sms import HttpSmsGateway, SmsGateway
+from manyi.surveys.sms_invitations import send_invitation_sms
 
 log = logging.getLogger("manyi.jobs")
 ENRICH_LOCK = "manyi-enrich"
@@ -38,6 +43,10 @@ class JobQueue:
     send_email: Callable[..., Any] | None = None
     #: The export task: ``export(export_id)`` (manyi.reporting.exports.jobs).
     export: Callable[..., Any] | None = None
+    #: The SMS invitation task: ``send_sms(survey_id, customer, language)``, as e-mail.
+    send_sms: Callable[..., Any] | None = None
+    #: The reminder task: ``remind(survey_id, after_days, max_reminders)``.
+    remind: Callable[..., Any] | None = None
 
     def enqueue_enrichment(self) -> bool:
         """Ask a worker to enrich new text; never fails intake (the sweep catches up)."""
@@ -61,6 +70,47 @@ class JobQueue:
             self.send_email(survey_id, customer, language)
         except Exception as error:
             raise ChannelError(f"could not queue the e-mail invitation: {error}") from error
+
+    def enqueue_invitation_sms(
+        self, survey_id: int, customer: str, language: str | None = None
+    ) -> None:
+        """Queue one SMS invitation; ChannelError when the queue cannot take it."""
+        if self.send_sms is None:
+            raise ChannelError("this job queue has no SMS task")
+        try:
+            self.send_sms(survey_id, customer, language)
+        except Exception as error:
+            raise ChannelError(f"could not queue the SMS invitation: {error}") from error
+
+    def enqueue_invitation(self, job: InvitationJob) -> None:
+        """Queue the sending job of one campaign or event invitation on its channel's task
+        (``send-invitation-email`` or ``send-invitation-sms``), held until ``job.send_at``;
+        ChannelError when the queue cannot take it."""
+        task = {"email": self.send_email, "sms": self.send_sms}.get(job.channel)
+        if task is None:
+            raise ChannelError(f"this job queue has no {job.channel} invitation task")
+        args = (job.survey_id, job.customer, job.language)
+        kwargs = {"request_id": job.request_id}
+        try:
+            if job.send_at > datetime.now(UTC).replace(tzinfo=None):
+                # Huey takes an aware time as UTC (a naive one would be read as local).
+                eta = job.send_at.replace(tzinfo=UTC)
+                task.schedule(args=args, kwargs=kwargs, eta=eta)  # type: ignore[attr-defined]
+            else:
+                task(*args, **kwargs)
+        except Exception as error:
+            raise ChannelError(f"could not queue the {job.channel} invitation: {error}") from error
+
+    def enqueue_reminders(
+        self, survey_id: int, after_days: int | None = None, max_reminders: int | None = None
+    ) -> None:
+        """Queue a reminder run for one survey; ChannelError when the queue cannot take it."""
+        if self.remind is None:
+            raise ChannelError("this job queue has no reminder task")
+        try:
+            self.remind(survey_id, after_days, max_reminders)
+        except Exception as error:
+            raise ChannelError(f"could not queue the reminders: {error}") from error
 
     def enqueue_export(self, export_id: str) -> None:
         """Queue an export job; ChannelError when the queue cannot take it."""
@@ -88,8 +138,10 @@ def build_queue(
     immediate: bool = False,
     huey: Huey | None = None,
     mail_transport: MailTransport | None = None,
+    sms_gateway: SmsGateway | None = None,
 ) -> JobQueue:
-    """Build the queue and register its tasks (``mail_transport``: default SMTP)."""
+    """Build the queue and register its tasks (``mail_transport``: default SMTP;
+    ``sms_gateway``: default the HTTP gateway of the settings)."""
     backend = "custom"
     if huey is None:
         huey, backend = make_huey(settings, immediate=immediate)
@@ -114,6 +166,13 @@ def build_queue(
     enrich = huey.task(name="enrich-pending", retries=3, retry_delay=30)(run_enrichment)
     huey.periodic_task(crontab(minute="*"), name="enrich-sweep")(run_enrichment)
 
+    def run_schedules() -> int:
+        # Every minute: scheduled surveys that opened become active, those past closes_at
+        # closed. The respondent pages check the times themselves; this keeps lists true.
+        return len(apply_schedules(db))
+
+    huey.periodic_task(crontab(minute="*"), name="survey-schedule")(run_schedules)
+
     def run_purge() -> int:
         # Daily: responses past their survey's retention, in batches (docs/privacy.md).
         run = purge(db, PURGE_JOB)
@@ -124,7 +183,9 @@ def build_queue(
     huey.periodic_task(crontab(minute="17", hour="3"), name="retention-purge")(run_purge)
     transport = mail_transport or SmtpTransport(settings)
 
-    def run_send_email(survey_id: int, customer: str, language: str | None = None) -> str:
+    def run_send_email(
+        survey_id: int, customer: str, language: str | None = None, request_id: int | None = None
+    ) -> str:
         # A ChannelError (server down, refused) raises, and Huey retries the task; the
         # failed attempt is marked in the invitation, so the retry sends once.
         sent: EmailSend = send_invitation_email(
@@ -132,6 +193,8 @@ def build_queue(
         )
         if sent.status == "skipped":
             log.info("e-mail to customer %s skipped: %s", customer, sent.reason)
+        if request_id is not None:  # a campaign's or event's invitation: keep the outcome
+            record_send(db, request_id, sent.status, sent.reason, sent.invitation_id)
         return sent.status
 
     send_email = huey.task(name="send-invitation-email", retries=3, retry_delay=120)(run_send_email)
@@ -146,4 +209,53 @@ def build_queue(
 
     export = huey.task(name="run-export")(run_export)
     huey.periodic_task(crontab(minute="41"), name="exports-cleanup")(remove_old_exports)
-    return JobQueue(huey, enrich, backend, send_email, export)
+    gateway = sms_gateway or HttpSmsGateway(settings)
+
+    def run_send_sms(
+        survey_id: int, customer: str, language: str | None = None, request_id: int | None = None
+    ) -> str:
+        # Same arguments as send-invitation-email. A ChannelError (5xx, timeout, no
+        # connection) raises and Huey retries with back-off (1, 2, 4, 8, 16 minutes); the
+        # retry texts the same invitation. A refusal (4xx) returns "rejected": no retry.
+        try:
+            sent = send_invitation_sms(
+                db, survey_id, customer, settings=settings, gateway=gateway, language=language
+            )
+        except (NotFound, Conflict, InvalidInput) as error:
+            # Asking again cannot help: an unknown or closed survey, an unknown customer.
+            log.warning("SMS to customer %s not sent: %s", customer, error.message)
+            if request_id is not None:
+                record_send(db, request_id, "skipped", error.message, None)
+            return "skipped"
+        if sent.status != "sent":
+            log.info("SMS to customer %s %s: %s", customer, sent.status, sent.reason)
+        if request_id is not None:  # a campaign's or event's invitation: keep the outcome
+            record_send(db, request_id, sent.status, sent.reason, sent.invitation_id)
+        return sent.status
+
+    send_sms = huey.task(name="send-invitation-sms", retries=5, retry_delay=60, retry_backoff=2)(
+        run_send_sms
+    )
+
+    def run_reminders(
+        survey_id: int | None = None,
+        after_days: int | None = None,
+        max_reminders: int | None = None,
+    ) -> int:
+        run = send_reminders(
+            db,
+            settings=settings,
+            transport=transport,
+            survey_id=survey_id,
+            after_days=after_days,
+            max_reminders=max_reminders,
+        )
+        if run.sent or run.failed or run.bounced:
+            log.info("reminders: %d sent, %d failed, %d bounced", run.sent, run.failed, run.bounced)
+        return run.sent
+
+    remind = huey.task(name="send-reminders")(run_reminders)
+    huey.periodic_task(
+        crontab(minute="7", hour=str(settings.reminder_hour_utc)), name="reminder-sweep"
+    )(run_reminders)
+    return JobQueue(huey, enrich, backend, send_email, export, send_sms=send_sms, remind=remind)

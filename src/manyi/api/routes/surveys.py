@@ -6,11 +6,20 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from manyi.api.schemas import SurveyCreate, SurveyPublic, SurveysPublic, SurveySummaryPublic
+from manyi.api.schemas import (
+    QuotaPublic,
+    SurveyCreate,
+    SurveyPublic,
+    SurveySchedule,
+    SurveysPublic,
+    SurveySummaryPublic,
+)
 from manyi.domain.enums import SurveyStatus
 from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, SettingsDep, require
 from manyi.errors import InvalidInput
 from manyi.surveys.links import public_url
+from manyi.surveys.quotas import quota_status
+from manyi.surveys.schedule import set_schedule
 from manyi.surveys.service import (
     Survey,
     create_survey,
@@ -48,6 +57,8 @@ def _public(survey: Survey, base_url: str) -> SurveyPublic:
         created_at=survey.created_at,
         updated_at=survey.updated_at,
         public_url=public_url(base_url, survey.id),
+        opens_at=survey.opens_at,
+        closes_at=survey.closes_at,
     )
 
 
@@ -151,3 +162,38 @@ def create_from(
         db, body.template, code=body.code, title=body.title, status=body.status
     )
     return _public(survey, settings.public_base_url)
+
+
+@router.put(
+    "/{survey_id}/schedule",
+    response_model=SurveyPublic,
+    summary="Set when a survey opens and closes",
+    description="Both times in UTC (an ISO 8601 offset is converted); null clears a bound. "
+    "A published survey is `scheduled` before `opens_at` and takes answers from it until "
+    "`closes_at`, checked at every request; a job stores the status as the times pass.",
+)
+def schedule(
+    survey_id: int, body: SurveySchedule, db: DbDep, settings: SettingsDep, user: CurrentUser
+) -> SurveyPublic:
+    require(user, DESIGNERS, "schedule surveys")
+    survey = set_schedule(db, survey_id, body.opens_at, body.closes_at)
+    return _public(survey, settings.public_base_url)
+
+
+@router.get(
+    "/{survey_id}/quotas",
+    response_model=list[QuotaPublic],
+    summary="A survey's quotas and how full they are",
+)
+def quotas(survey_id: int, db: DbDep, user: CurrentUser) -> list[QuotaPublic]:
+    return [
+        QuotaPublic(
+            code=q.code,
+            segment=q.segment,
+            limit=q.limit,
+            count=q.count,
+            action=q.action,
+            full=q.full,
+        )
+        for q in quota_status(db, survey_id)
+    ]
