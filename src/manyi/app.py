@@ -14,14 +14,17 @@ from manyi import __version__
 from manyi.accounts.throttle import LoginThrottle
 from manyi.api.docs import install_api_docs
 from manyi.api.routes import (
+    contacts,
     customers,
     delivery,
     embed,
+    events,
     exports,
     feedback,
     imports,
     links,
     privacy,
+    quality,
     responses,
     surveys,
     templates,
@@ -82,6 +85,7 @@ def create_app(
         templates.router,
         links.router,
         responses.router,
+        quality.router,
         feedback.router,
         imports.router,
         exports.router,
@@ -89,6 +93,8 @@ def create_app(
         privacy.router,
         embed.router,
         delivery.router,
+        contacts.router,
+        events.router,
     ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)

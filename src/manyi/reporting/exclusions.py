@@ -24,7 +24,7 @@ from manyi.errors import InvalidInput, NotFound
 from manyi.stats.comparisons_means import welch_pair
 from manyi.storage.database import Database
 from manyi.storage.exclusions import (
-    EXCLUDED,
+    COUNTED,
     ExclusionChange,
     reviewable_page,
     scores_by_incentive,
@@ -59,8 +59,8 @@ class FlaggedResponse:
 class FlaggedPage:
     items: list[FlaggedResponse]
     count: int
-    page: int
-    pages: int
+    limit: int
+    offset: int
     #: (id, title in zh-CN, title in en) of every survey, for the filter.
     surveys: list[tuple[int, str, str]]
 
@@ -97,32 +97,31 @@ def flagged_responses(
     survey_id: int | None = None,
     flag: str | None = None,
     decision: str | None = None,
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
     personal_data: bool = False,
 ) -> FlaggedPage:
     """One page of the responses to review, newest first: those with a quality flag
     (``flag``: only this one) or a decision (``decision``: open, excluded or kept)."""
     if decision is not None and decision not in DECISIONS:
         raise InvalidInput(f"unknown decision {decision!r}; one of {', '.join(DECISIONS)}")
-    if page < 1 or not 1 <= page_size <= 500:
-        raise InvalidInput("page must be at least 1 and page_size between 1 and 500")
+    if offset < 0 or not 1 <= limit <= 500:
+        raise InvalidInput("limit must be between 1 and 500 and offset not negative")
     with db.session() as s:
         rows, count = reviewable_page(
             s,
             survey_id=survey_id,
             flag=_flag(flag),
             decision=decision,
-            limit=page_size,
-            offset=(page - 1) * page_size,
+            limit=limit,
+            offset=offset,
         )
         titles = [
             (c.id, LocalText.model_validate(c.definition["title"])) for c in current_surveys(s)
         ]
         surveys = [(sid, title.get("zh-CN"), title.get("en")) for sid, title in titles]
         items = [_item(r, personal_data) for r in rows]
-    pages = max(1, -(-count // page_size))
-    return FlaggedPage(items, count, page, pages, surveys)
+    return FlaggedPage(items, count, limit, offset, surveys)
 
 
 def decide_exclusion(
@@ -147,8 +146,9 @@ def decide_exclusion(
     return change
 
 
-def is_excluded(change: ExclusionChange) -> bool:
-    return change.quality == EXCLUDED
+def is_counted(change: ExclusionChange) -> bool:
+    """Whether the aggregates count the response after the change (by default)."""
+    return change.quality == COUNTED
 
 
 @dataclass(frozen=True)

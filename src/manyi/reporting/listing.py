@@ -49,6 +49,8 @@ def _response_dict(r: ResponseRow, refs: Codes, personal_data: bool) -> dict[str
         "metadata": r.meta,
         "quality_flags": list(r.quality_flags or []),
         "source": r.source,
+        "excluded": r.excluded,
+        "incentivised": r.incentivised,
         "consent": bool(r.consent),
         "consent_version": r.consent_version,
     }
