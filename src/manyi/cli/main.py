@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from manyi.cli.analyze import analyze_command
 from manyi.cli.common import console, load_settings, open_database, open_migrated_database
+from manyi.cli.contacts import contacts_app
 from manyi.cli.errors import CommandLineError, reports_errors
 from manyi.cli.export import export_command
 from manyi.cli.organisation import channel_app, department_app, org_app, touchpoint_app
@@ -39,6 +40,7 @@ app.add_typer(channel_app, name="channel")
 app.add_typer(touchpoint_app, name="touchpoint")
 app.add_typer(org_app, name="org")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(contacts_app, name="contacts")
 app.command("analyze")(analyze_command)
 app.command("text")(text_command)
 app.command("export")(export_command)
