@@ -263,13 +263,15 @@ def test_a_refusing_server_is_a_channel_error_and_a_retry_sends(
     transport = SmtpTransport(settings)
     survey_id = one_question_survey(sqlite_db)
     add_customer(sqlite_db, "C-1", "a@example.com")
-    inbox.refuse = "550 5.1.1 mailbox unavailable"
-    with pytest.raises(ChannelError, match=r"refused the message: 550 5\.1\.1 mailbox unavailable"):
+    # A temporary (4xx) refusal; a permanent one (5xx) is a bounce
+    # (tests/surveys/test_surveys_bounces.py).
+    inbox.refuse = "451 4.3.0 try again later"
+    with pytest.raises(ChannelError, match=r"refused the message: 451 4\.3\.0 try again later"):
         send_invitation_email(sqlite_db, survey_id, "C-1", settings=settings, transport=transport)
     with sqlite_db.session() as s:
         failed = s.scalars(select(InvitationRow)).one()
         assert failed.meta["email"]["state"] == "failed"
-        assert "550" in failed.meta["email"]["error"]
+        assert "451" in failed.meta["email"]["error"]
     inbox.refuse = None
     retry = send_invitation_email(
         sqlite_db, survey_id, "C-1", settings=settings, transport=transport

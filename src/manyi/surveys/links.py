@@ -318,9 +318,7 @@ def rebuild_token(
     invitation_id: int, survey_id: int, expires_at: datetime, nonce: str, *, secret: str
 ) -> str:
     """The token :func:`create_invitation` made for these values (see :func:`token_nonce`)."""
-    return str(
-        _serializer(secret).dumps([invitation_id, survey_id, _epoch(expires_at), nonce])
-    )
+    return str(_serializer(secret).dumps([invitation_id, survey_id, _epoch(expires_at), nonce]))
 
 
 def token_hash(token: str) -> str:
