@@ -190,10 +190,14 @@ class _QuestionReader:
     text_answer: bool
     #: multiple choice: an answered question's options not chosen are 0, not missing
     zero_unchosen: bool
+    #: one score (rating, NPS, CSAT, CES, Likert): the stored answer is the number itself
+    one_score: bool = False
 
     def cells(self, answer: Any) -> list[Cell]:
         if answer is None:
             return [None] * len(self.items)
+        if self.one_score and type(answer) is int:
+            return [answer]  # the common case, without building the stored cells (speed)
         try:
             stored = kind_spec(self.question.kind).cells(self.question, answer)
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -279,6 +283,8 @@ def build_layout(
                 tuple(v.item for v in question_variables),
                 kind_spec(question.kind).is_open_text,
                 question.kind == QuestionKind.MULTIPLE,
+                one_score=kind_spec(question.kind).default_scale is not None
+                and [v.item for v in question_variables] == [""],
             )
         )
     return Layout(variables, personal_data, readers, [read for *_, read in fields])
