@@ -221,15 +221,34 @@ def delete_question(document: Mapping[str, Any], code: str) -> dict[str, Any]:
 
 
 def move_question(document: Mapping[str, Any], code: str, direction: Direction) -> dict[str, Any]:
-    """The document with question ``code`` one place up or down (its page break moves
-    with it: a break belongs to the question that starts the page). At either end it
-    stays."""
+    """The document with question ``code`` one step up or down, where a page break is a
+    step too: the second question of a page moves to the top of it, the first question
+    of a page moves to the end of the page before. At either end it stays."""
     changed = _paged_by_breaks(document)
     questions = changed["questions"]
-    index = question_index(changed, code)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(questions):
-        questions[index], questions[other] = questions[other], questions[index]
+    question_index(changed, code)  # NotFound for an unknown code
+    # The questions and the page breaks between them as one list; None is a break.
+    items: list[dict[str, Any] | None] = []
+    for i, question in enumerate(questions):
+        if i > 0 and question.get("page_break"):
+            items.append(None)
+        items.append(question)
+    at = next(i for i, item in enumerate(items) if item is not None and item["code"] == code)
+    other = at - 1 if direction == "up" else at + 1
+    if 0 <= other < len(items):
+        items[at], items[other] = items[other], items[at]
+    ordered: list[dict[str, Any]] = []
+    starts_page = False
+    for item in items:
+        if item is None:
+            starts_page = bool(ordered)  # a break before the first question is none
+            continue
+        item.pop("page_break", None)
+        if starts_page:
+            item["page_break"] = True
+        starts_page = False
+        ordered.append(item)
+    changed["questions"] = ordered
     return changed
 
 

@@ -171,7 +171,16 @@ def _back_to_builder(
     request: Request, survey_id: int, notice: dict[str, Any], anchor: str = ""
 ) -> Response:
     request.session[NOTICE] = notice
-    return RedirectResponse(f"/surveys/{survey_id}/edit{anchor}", status_code=303)
+    return _redirect(request, f"/surveys/{survey_id}/edit{anchor}")
+
+
+def _redirect(request: Request, url: str) -> Response:
+    """Post/redirect/get; a ``?lang=`` on the post is kept (as the pages' cookie)."""
+    response = RedirectResponse(url, status_code=303)
+    lang = request.query_params.get("lang") or ""
+    if lang in AUTONYMS:
+        response.set_cookie("manyi_lang", lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
 
 
 def _saved_notice(saved: Any) -> dict[str, Any]:
@@ -445,7 +454,7 @@ async def status_page(
         return _builder(request, view, lang, user, 400, page_problems=problems)
     survey = change_status(db, survey_id, values.get("status", ""))
     request.session[NOTICE] = {"kind": f"status_{survey.status.value}", "title": survey.title}
-    return RedirectResponse(back, status_code=303)
+    return _redirect(request, back)
 
 
 # --------------------------------------------------------------------------- preview
