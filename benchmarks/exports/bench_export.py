@@ -8,7 +8,7 @@ survey are replaced) gets one survey of 16 question items (NPS, CSAT, four ratin
 two-row matrix, a single choice, a three-option multiple choice, a Kano pair, an open
 comment in Chinese) and ``--rows`` responses, inserted in bulk SQL (the export reads
 ``responses`` only, so the narrow answers table is left empty). Each export then runs in
-a process of its own, so that its peak RSS (``ru_maxrss``) is its own:
+a process of its own, so that its peak RSS (VmHWM) is its own:
 
 - ``manyi <format>``: :func:`manyi.reporting.exports.write_export` (keyset pages of 1,000
   responses; CSV and XLSX written row by row, SAV packed in memory then written by
@@ -82,6 +82,13 @@ COMMENTS = [
 
 
 def _rss_mib() -> float:
+    """This process's peak RSS so far, in MiB. VmHWM, not ``ru_maxrss``: Linux keeps
+    ru_maxrss across exec, so a child would report the parent's peak (the data load)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
