@@ -285,3 +285,34 @@ def test_the_api_and_the_daily_job(
     assert "reminder-sweep" not in {
         task.name for task in queue.huey.read_periodic(datetime(2030, 1, 1, 2, 7))
     }
+
+
+def test_two_invitation_sends_racing_mail_once(
+    db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+) -> None:
+    # The claim that reminders rely on: one invitation e-mailed per customer and survey,
+    # also when sends race (SQLite ignores FOR UPDATE; the claim takes its write lock).
+    inbox, port = smtp
+    settings = settings_for(tmp_path, port)
+    survey_id = one_question_survey(db)
+    add_customer(db, "C-1", "a@example.com")
+    statuses: list[str] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            sent = send_invitation_email(
+                db, survey_id, "C-1", settings=settings, transport=SmtpTransport(settings)
+            )
+            statuses.append(sent.status)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(statuses) == ["sent", "skipped", "skipped", "skipped"]
+    assert len(inbox.messages) == 1

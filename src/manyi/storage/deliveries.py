@@ -66,11 +66,37 @@ def customer_deliveries(
     return [_delivery(row) for row in session.scalars(query.order_by(InvitationRow.id))]
 
 
+def lock_customer(session: Session, customer_id: int) -> None:
+    """Hold the customer's row until commit, so that check-then-claim is one step.
+
+    A write that changes nothing: PostgreSQL locks the row, and SQLite takes its one write
+    lock before the reads that follow (SQLite ignores FOR UPDATE, and Python's sqlite3
+    starts the transaction only at the first write, so a read first would see a snapshot
+    that another claim may change before this one writes)."""
+    session.execute(
+        update(CustomerRow)
+        .where(CustomerRow.id == customer_id)
+        .values(consent_contact=CustomerRow.consent_contact)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def lock_invitation(session: Session, invitation_id: int) -> None:
+    """Hold the invitation's row until commit (see :func:`lock_customer`)."""
+    session.execute(
+        update(InvitationRow)
+        .where(InvitationRow.id == invitation_id)
+        .values(survey_id=InvitationRow.survey_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def delivery(session: Session, invitation_id: int, *, lock: bool = False) -> Delivery | None:
-    """The invitation ``invitation_id``; ``lock`` holds its row until commit (SELECT … FOR
-    UPDATE on PostgreSQL; SQLite serialises writers), so two reminder runs claim it once."""
+    """The invitation ``invitation_id``; ``lock`` holds its row until commit
+    (:func:`lock_invitation`), so two writers of its meta go one after the other."""
     query = select(InvitationRow).where(InvitationRow.id == invitation_id)
     if lock:
+        lock_invitation(session, invitation_id)
         query = query.with_for_update()
     row = session.scalar(query)
     return None if row is None else _delivery(row)

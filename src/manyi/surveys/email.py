@@ -36,6 +36,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from manyi.config import Settings
 from manyi.errors import ChannelError, Conflict, InvalidInput, NotFound
 from manyi.storage.database import Database
+from manyi.storage.deliveries import lock_customer
 from manyi.storage.invitations import (
     customer_contact,
     customer_invitation_metas,
@@ -214,6 +215,7 @@ def send_invitation_email(
     # Claim under the customer's row lock: of two sends racing, the second finds the
     # first's claim. The losing invitation is expired at once; its token never left.
     with db.session() as s:
+        lock_customer(s, contact.id)  # SQLite ignores FOR UPDATE: take its write lock first
         locked = customer_contact(s, customer, lock=True)
         blocking = _blocking_reason(
             customer_invitation_metas(s, survey_id, contact.id), invitation.id

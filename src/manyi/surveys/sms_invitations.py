@@ -28,7 +28,13 @@ from typing import Any, Literal
 from manyi.config import Settings
 from manyi.errors import ChannelError, Conflict, InvalidInput, NotFound
 from manyi.storage.database import Database
-from manyi.storage.deliveries import Delivery, customer_deliveries, customer_phone, put_meta
+from manyi.storage.deliveries import (
+    Delivery,
+    customer_deliveries,
+    customer_phone,
+    lock_customer,
+    put_meta,
+)
 from manyi.storage.invitations import customer_contact
 from manyi.storage.surveys import survey_row
 from manyi.surveys.delivery_state import iso, record, utc_naive
@@ -159,6 +165,7 @@ def send_invitation_sms(
     # Claim under the customer's row lock: of two sends racing, the second finds the
     # first's claim. A new invitation that loses is withdrawn; its token never left.
     with db.session() as s:
+        lock_customer(s, contact.id)
         locked = customer_contact(s, customer, lock=True)
         current = customer_deliveries(s, contact.id, survey_id)
         own = next((d for d in current if d.id == invitation_id), None)
