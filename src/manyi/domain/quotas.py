@@ -74,8 +74,7 @@ def _matches(answer: Any, values: Iterable[Any]) -> bool:
         return any(_matches(a, accepted) for a in answer)
     if isinstance(answer, int | float):
         return any(
-            isinstance(v, int | float) and not isinstance(v, bool) and v == answer
-            for v in accepted
+            isinstance(v, int | float) and not isinstance(v, bool) and v == answer for v in accepted
         )
     return str(answer) in {str(v) for v in accepted}
 

@@ -77,4 +77,3 @@ def mark_draft_screened_out(session: Session, draft_id: int, quota: str) -> None
         raise LookupError(f"no draft {draft_id}")
     row.screened_out = quota
     row.updated_at = utcnow()
-
