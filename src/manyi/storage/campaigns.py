@@ -310,6 +310,29 @@ def claimed_requests(
     return [int(i) for i in session.scalars(query.order_by(InvitationRequestRow.id))]
 
 
+@dataclass(frozen=True)
+class FailedRequest:
+    id: int
+    survey_id: int
+    customer_id: int
+    channel: str
+
+
+def failed_requests(session: Session, *, event_id: int) -> list[FailedRequest]:
+    """The event's requests the queue refused (``failed``), oldest first."""
+    return [
+        FailedRequest(row.id, row.survey_id, row.customer_id, row.channel)
+        for row in session.scalars(
+            select(InvitationRequestRow)
+            .where(
+                InvitationRequestRow.event_id == event_id,
+                InvitationRequestRow.state == "failed",
+            )
+            .order_by(InvitationRequestRow.id)
+        )
+    ]
+
+
 def request_states(session: Session, campaign_id: int) -> dict[str, int]:
     """How many of the campaign's requests are in each state."""
     counted: dict[str, int] = {}

@@ -10,9 +10,9 @@ An invitation request is then recorded and its sending job queued to run
 ``delay_minutes`` after the event occurred (at once when that time has passed). The
 event keeps one outcome per matching trigger: the request made, or the reason none was.
 
-The same event posted again (same ``external_id``) invites nobody again; it answers
-what the first post did, and queues a request the first post recorded but could not
-queue.
+The same event posted again (same ``external_id``) invites nobody new; it answers
+what the first post did, and retries a send the queue refused the first time (if the
+contact rules still allow it) or that a stopped process left unqueued.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from manyi.storage.campaigns import (
     add_requests,
     already_invited,
     claimed_requests,
+    failed_requests,
     lock_customers,
     recently_invited,
     requests_of_event,
+    set_request_state,
 )
 from manyi.storage.contacts import (
     ContactUpsert,
@@ -184,7 +186,7 @@ def record_event(
 
     Raises InvalidInput for a missing type or external id, a bad phone or e-mail of the
     customer, and ChannelError when the queue refused a sending job (the event and its
-    outcomes are stored; posting the event again queues the request).
+    outcomes are stored; posting the event again retries the refused sends).
     """
     event_type = (event.type or "").strip()
     external_id = (event.external_id or "").strip()
@@ -208,25 +210,25 @@ def record_event(
         if event_id is not None:
             outcomes = _act(s, event_id, customer_id, occurred, event, at, default_fatigue_days)
             set_event_outcomes(s, event_id, outcomes)
+    created = event_id is not None
     if event_id is None:
-        # Posted before: nothing new is decided; a request left unqueued is queued now.
+        # Posted before: nothing new is decided. A request the queue refused last time
+        # gets another chance if the contact rules still allow it.
         with db.session() as s:
             stored = event_by_external_id(s, external_id)
         if stored is None:  # deleted between the two statements
             raise NotFound(f"event {external_id!r} was removed while it was read")
-        with db.session() as s:
-            left = claimed_requests(s, event_id=stored.id)
-        dispatch(db, left, enqueue)
-        return _record(db, stored, created=False)
+        event_id = stored.id
+        _revive(db, stored, at, default_fatigue_days)
     with db.session() as s:
         request_ids = claimed_requests(s, event_id=event_id)
     _queued, failed, error = dispatch(db, request_ids, enqueue)
     if error:
         raise ChannelError(
             f"event {external_id!r} was stored, but {failed} invitation(s) could not be "
-            f"queued ({error}); they were not sent"
+            f"queued ({error}); they were not sent: post the event again to retry"
         )
-    return get_event(db, event_id, created=True)
+    return get_event(db, event_id, created=created)
 
 
 def get_event(db: Database, event_id: int, *, created: bool = False) -> EventRecord:
@@ -295,11 +297,49 @@ def _act(
     return outcomes
 
 
+def _revive(db: Database, stored: StoredEvent, at: datetime, default_days: int) -> None:
+    """Set the event's refused requests back to ``claimed`` where the rules still allow
+    the invitation (a refused request holds no customer, so another may have been made)."""
+    with db.session() as s:
+        failed = failed_requests(s, event_id=stored.id)
+        if not failed:
+            return
+        lock_customers(s, [f.customer_id for f in failed])
+        trigger_of: dict[int, int] = {
+            int(o["request_id"]): int(o["trigger_id"])
+            for o in stored.outcomes
+            if o.get("request_id") is not None
+        }
+        known = {t.id: t for t in triggers(s)}
+        revived = []
+        for request in failed:
+            trigger = known.get(trigger_of.get(request.id, -1))
+            days = default_days if trigger is None else _days(trigger, default_days)
+            reason = _reason_for(
+                s, request.survey_id, request.channel, days, request.customer_id, at
+            )
+            if not reason:
+                revived.append(request.id)
+        set_request_state(s, revived, "claimed")
+
+
+def _days(trigger: StoredTrigger, default_days: int) -> int:
+    return default_days if trigger.fatigue_days is None else trigger.fatigue_days
+
+
 def _reason(
     s: Any, trigger: StoredTrigger, customer_id: int | None, at: datetime, default_days: int
 ) -> str:
     """Why the trigger invites nobody for this event ("" when it invites)."""
-    survey = survey_row(s, trigger.survey_id)
+    return _reason_for(
+        s, trigger.survey_id, trigger.channel, _days(trigger, default_days), customer_id, at
+    )
+
+
+def _reason_for(
+    s: Any, survey_id: int, channel: str, days: int, customer_id: int | None, at: datetime
+) -> str:
+    survey = survey_row(s, survey_id)
     if survey is None:
         return "no_survey"
     if survey.status not in OPEN_STATES:
@@ -309,13 +349,12 @@ def _reason(
     found = member(s, customer_id)
     if found is None:
         return "no_customer"
-    days = default_days if trigger.fatigue_days is None else trigger.fatigue_days
     recent = recently_invited(s, [customer_id], at - timedelta(days=days)) if days > 0 else set()
     reason = skip_reason(
         found,
-        trigger.channel,
+        channel,
         opted_out_customers(s, [customer_id]),
-        already_invited(s, trigger.survey_id, [customer_id]),
+        already_invited(s, survey_id, [customer_id]),
         recent,
     )
     return reason or ""
