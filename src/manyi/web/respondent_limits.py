@@ -17,12 +17,18 @@ from manyi.web.i18n import page_context
 from manyi.web.routes import language_of, templates
 
 
+def _here(request: Request) -> str:
+    """This page's path and query (a personal link's ``invite`` and the language)."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
 def _refusal(request: Request, reason: str, status: int, **context: object) -> HTMLResponse:
     lang = language_of(request, get_settings(request))
     response = templates.TemplateResponse(
         request,
         "respond/refused.html",
-        {"lang": lang, **page_context(lang), "reason": reason, "back": request.url.path, **context},
+        {"lang": lang, **page_context(lang), "reason": reason, "back": _here(request), **context},
         status_code=status,
     )
     response.headers["Cache-Control"] = "no-store"
