@@ -137,9 +137,11 @@ def add_customer(
         s.add(CustomerRow(external_id=external_id, phone=phone, consent_contact=consent))
 
 
-def one_question_survey(db: Database, title: str = "维修服务") -> int:
+def one_question_survey(db: Database, title: str = "维修服务", en: str | None = None) -> int:
     return make_survey(
-        db, questions=survey_definition()["questions"][:1], title={"zh-CN": title, "en": title}
+        db,
+        questions=survey_definition()["questions"][:1],
+        title={"zh-CN": title, "en": en or title},
     ).id
 
 
@@ -283,7 +285,7 @@ def test_a_5xx_then_success_on_the_retry_texts_the_same_link(
     db: Database, tmp_path: Path, gateway: Gateway
 ) -> None:
     settings = settings_for(tmp_path, gateway)
-    survey_id = one_question_survey(db)
+    survey_id = one_question_survey(db, en="Repair service")
     add_customer(db, "C-1", "13800138000")
     sms = HttpSmsGateway(settings)
     gateway.replies.append(Reply(503, {"error": "busy"}))
@@ -295,8 +297,10 @@ def test_a_5xx_then_success_on_the_retry_texts_the_same_link(
     first, second = sent_body(gateway, 0), sent_body(gateway, 1)
     # One invitation: the same link and reference, so a duplicate is harmless.
     assert first == second
-    assert first["text"].startswith('Please tell us about "维修服务": https://')
+    # The English title in the English text: GSM 7-bit, two segments instead of three.
+    assert first["text"].startswith('Please tell us about "Repair service": https://')
     [meta] = sms_meta(db)
+    assert (meta["encoding"], meta["segments"]) == ("gsm", 2)
     assert meta["state"] == "sent" and meta["attempts"] == 2
     assert meta["message_id"] == "gw-2"
 

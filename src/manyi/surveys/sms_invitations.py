@@ -45,6 +45,7 @@ from manyi.surveys.links import (
     token_hash,
     token_nonce,
 )
+from manyi.surveys.service import get_survey
 from manyi.surveys.sms import (
     LANGUAGES,
     SmsGateway,
@@ -120,6 +121,9 @@ def send_invitation_sms(
         earlier = customer_deliveries(s, contact.id, survey_id) if contact else []
     if status == "closed":
         raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
+    # The title in the text's language: a Chinese title in an English text would make the
+    # whole text UCS-2 (70 characters a segment instead of 160).
+    title = get_survey(db, survey_id).definition.title.get(lang) or title
     if contact is None:
         raise NotFound(f"no customer with external id {customer!r}")
     if not phone:
