@@ -145,7 +145,16 @@ def _manyi_app(url: str, data_dir: str) -> Any:
     from manyi.app import create_app
     from manyi.config import Settings
 
-    return create_app(Settings(environment="test", database_url=url, data_dir=Path(data_dir)))
+    # One load generator from one address: the respondent rate limits would measure
+    # themselves, not the submissions (docs/respond.md, "Quality and abuse").
+    settings = Settings(
+        environment="test",
+        database_url=url,
+        data_dir=Path(data_dir),
+        respond_rate_per_ip="",
+        respond_rate_per_link="",
+    )
+    return create_app(settings)
 
 
 def app_from_env() -> Any:
