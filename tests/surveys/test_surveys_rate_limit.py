@@ -22,20 +22,23 @@ def _over(limiter: RespondLimiter, address: str, survey_id: int) -> TooManyReque
     return None
 
 
-def _check_limits(storage: str) -> None:
+def _check_limits(storage: str) -> str:
+    """Check the limits in ``storage``; the addresses' network prefix."""
     survey = uuid.uuid4().int % 10**9  # fresh keys in a shared Redis
     limiter = RespondLimiter("3/minute", "5/minute", "secret" * 6, storage)
-    address = f"198.51.100.{survey % 250}"
+    net = f"10.{survey % 250}.{survey // 250 % 250}"  # fresh addresses too
+    address = f"{net}.1"
     assert [_over(limiter, address, survey) for _ in range(3)] == [None, None, None]
     refused = _over(limiter, address, survey)
     assert refused is not None and refused.status == 429 and refused.scope == "ip"
     assert 1 <= refused.retry_after_s <= 60
     # Another address still gets in, until the survey's own limit (all addresses) is hit.
-    assert _over(limiter, "203.0.113.9", survey) is None
-    assert _over(limiter, "203.0.113.10", survey) is None
-    busy = _over(limiter, "203.0.113.11", survey)
+    assert _over(limiter, f"{net}.2", survey) is None
+    assert _over(limiter, f"{net}.3", survey) is None
+    busy = _over(limiter, f"{net}.4", survey)
     assert busy is not None and busy.scope == "link"
-    assert _over(limiter, "203.0.113.11", survey + 1) is None  # another survey
+    assert _over(limiter, f"{net}.4", survey + 1) is None  # another survey
+    return net
 
 
 def test_limits_in_memory() -> None:
@@ -45,13 +48,13 @@ def test_limits_in_memory() -> None:
 @pytest.mark.skipif(not REDIS_URL, reason="MANYI_TEST_REDIS_URL is not set")
 def test_limits_in_redis() -> None:
     assert REDIS_URL
-    _check_limits(REDIS_URL)
+    net = _check_limits(REDIS_URL)
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
     keys = [k.decode() for k in client.keys("manyi-respond*")]
     assert keys, "the counts are in Redis"
-    assert not any("198.51.100." in k or "203.0.113." in k for k in keys)  # no address
+    assert not any(net in k for k in keys)  # no address, only its HMAC
     assert all(0 < int(client.ttl(k)) <= 120 for k in keys)  # they expire
 
 
