@@ -111,8 +111,12 @@ def customer_data(session: Session, external_id: str) -> dict[str, Any] | None:
     customer = session.scalar(select(CustomerRow).where(CustomerRow.external_id == external_id))
     if customer is None:
         return None
-    channels = dict(session.execute(select(ChannelRow.id, ChannelRow.code)).tuples().all())
-    touchpoints = dict(session.execute(select(TouchpointRow.id, TouchpointRow.code)).tuples().all())
+    channels: dict[int, str] = {
+        cid: code for cid, code in session.execute(select(ChannelRow.id, ChannelRow.code))
+    }
+    touchpoints: dict[int, str] = {
+        tid: code for tid, code in session.execute(select(TouchpointRow.id, TouchpointRow.code))
+    }
     responses = session.scalars(
         select(ResponseRow).where(ResponseRow.customer_id == customer.id).order_by(ResponseRow.id)
     ).all()
@@ -223,8 +227,8 @@ def _consent_texts(session: Session, digests: set[str | None]) -> dict[str, str]
         return {}
     rows = session.execute(
         select(ConsentTextRow.sha256, ConsentTextRow.text).where(ConsentTextRow.sha256.in_(wanted))
-    ).tuples()
-    return dict(rows.all())
+    )
+    return {digest: text for digest, text in rows}
 
 
 @dataclass
@@ -363,8 +367,8 @@ def surveys_with_retention(session: Session) -> list[tuple[int, int]]:
         select(SurveyRow.id, SurveyRow.retention_days)
         .where(SurveyRow.retention_days.is_not(None))
         .order_by(SurveyRow.id)
-    ).tuples()
-    return [(sid, int(days)) for sid, days in rows.all() if days is not None]
+    )
+    return [(sid, int(days)) for sid, days in rows if days is not None]
 
 
 @dataclass
