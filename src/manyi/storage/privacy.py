@@ -111,12 +111,10 @@ def customer_data(session: Session, external_id: str) -> dict[str, Any] | None:
     customer = session.scalar(select(CustomerRow).where(CustomerRow.external_id == external_id))
     if customer is None:
         return None
-    channels: dict[int, str] = {
-        cid: code for cid, code in session.execute(select(ChannelRow.id, ChannelRow.code))
-    }
-    touchpoints: dict[int, str] = {
-        tid: code for tid, code in session.execute(select(TouchpointRow.id, TouchpointRow.code))
-    }
+    channels: dict[int, str] = dict(session.execute(select(ChannelRow.id, ChannelRow.code)).all())
+    touchpoints: dict[int, str] = dict(
+        session.execute(select(TouchpointRow.id, TouchpointRow.code)).all()
+    )
     responses = session.scalars(
         select(ResponseRow).where(ResponseRow.customer_id == customer.id).order_by(ResponseRow.id)
     ).all()
@@ -228,7 +226,7 @@ def _consent_texts(session: Session, digests: set[str | None]) -> dict[str, str]
     rows = session.execute(
         select(ConsentTextRow.sha256, ConsentTextRow.text).where(ConsentTextRow.sha256.in_(wanted))
     )
-    return {digest: text for digest, text in rows}
+    return dict(rows.all())
 
 
 @dataclass
