@@ -68,8 +68,18 @@ def survey_definitions(session: Session, survey_id: int) -> list[tuple[int, dict
     return [(int(version), dict(definition)) for version, definition in rows]
 
 
-def _filtered(session: Session, query: Select[Any], selection: ExportSelection) -> Select[Any]:
-    query = query.where(ResponseRow.survey_id == selection.survey_id)
+def _filtered(
+    session: Session, query: Select[Any], selection: ExportSelection, *, by_id: bool = False
+) -> Select[Any]:
+    if by_id:
+        # A page is read along the primary key (id > last, in id order). Given
+        # ``survey_id = ?`` the planner takes the (survey_id, submitted_at) index instead
+        # and sorts every remaining response of the survey for each page: quadratic (on
+        # SQLite 1 M rows ran at a third of the speed of 200 k). ``survey_id + 0`` is no
+        # index column, so the id range is scanned in order and the survey is a filter.
+        query = query.where((ResponseRow.survey_id + 0) == selection.survey_id)
+    else:
+        query = query.where(ResponseRow.survey_id == selection.survey_id)
     if selection.since is not None:
         query = query.where(ResponseRow.submitted_at >= selection.since)
     if selection.until is not None:
@@ -151,7 +161,7 @@ def export_page(
     )
     if personal_data:
         query = query.outerjoin(CustomerRow, CustomerRow.id == ResponseRow.customer_id)
-    query = _filtered(session, query, selection).where(
+    query = _filtered(session, query, selection, by_id=True).where(
         ResponseRow.id > after_id, ResponseRow.id <= ceiling
     )
     rows = session.execute(query.order_by(ResponseRow.id).limit(limit)).all()
