@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -39,6 +40,7 @@ from manyi.surveys.builder_form import (
     suggest_code,
     unknown_kind_fields,
 )
+from manyi.surveys.schedule import set_schedule
 from manyi.surveys.service import create_survey, get_survey, parse_definition
 from manyi.surveys.templates import template
 
@@ -399,6 +401,13 @@ def test_status_buttons(db: Database) -> None:
     assert change_status(db, survey.id, "active").status == SurveyStatus.ACTIVE
     assert change_status(db, survey.id, "paused").status == SurveyStatus.PAUSED
     assert change_status(db, survey.id, "closed").status == SurveyStatus.CLOSED
+
+
+def test_a_scheduled_survey_can_be_paused(db: Database) -> None:
+    survey = create_survey(db, _nps())
+    set_schedule(db, survey.id, datetime.now(UTC) + timedelta(days=3), None)
+    assert change_status(db, survey.id, "active").status == SurveyStatus.SCHEDULED
+    assert change_status(db, survey.id, "paused").status == SurveyStatus.PAUSED
 
 
 def test_saving_an_invalid_document_changes_nothing(db: Database) -> None:

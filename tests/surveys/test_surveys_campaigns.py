@@ -23,6 +23,7 @@ from manyi.surveys.campaigns import (
     allocate,
     run_campaign,
 )
+from manyi.surveys.service import get_survey, revise_survey
 
 NOW = datetime(2026, 6, 1, 9, 0)
 
@@ -305,5 +306,17 @@ def test_bad_campaigns_are_refused(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
         s.execute(update(SurveyRow).where(SurveyRow.id == survey_id).values(status="closed"))
     with pytest.raises(Conflict, match="closed"):
+        campaign(db, survey_id, list_id, queue)
+    assert queue.jobs == []
+
+
+def test_an_anonymous_survey_takes_no_campaign(db: Database, tmp_path: Path) -> None:
+    """Refused before anything is queued: each invitation would name its customer."""
+    list_id = contact_list(db, tmp_path, consenting(3))
+    survey_id = make_survey(db).id
+    definition = get_survey(db, survey_id).definition.model_dump(mode="json", exclude_none=True)
+    revise_survey(db, survey_id, {**definition, "anonymous": True})
+    queue = Recorder()
+    with pytest.raises(Conflict, match="anonymous"):
         campaign(db, survey_id, list_id, queue)
     assert queue.jobs == []

@@ -25,7 +25,7 @@ from test_surveys_email import (  # the aiosmtpd fixture and helpers of the e-ma
 
 from factories import make_reference_data
 from manyi.app import create_app
-from manyi.errors import ChannelError, InvalidInput, NotFound
+from manyi.errors import ChannelError, Conflict, InvalidInput, NotFound
 from manyi.jobs.queue import JobQueue, build_queue
 from manyi.storage.database import Database
 from manyi.storage.tables import (
@@ -37,6 +37,7 @@ from manyi.storage.tables import (
     TouchpointRow,
 )
 from manyi.surveys.campaigns import InvitationJob
+from manyi.surveys.service import get_survey, revise_survey
 from manyi.surveys.triggers import (
     EventCustomer,
     EventIn,
@@ -281,3 +282,22 @@ def test_bad_triggers_and_events_are_refused(db: Database) -> None:
         post(db, queue, " ")
     with db.session() as s:
         assert s.scalars(select(CustomerEventRow)).all() == []
+
+
+def _make_anonymous(db: Database, survey_id: int) -> None:
+    definition = get_survey(db, survey_id).definition.model_dump(mode="json", exclude_none=True)
+    revise_survey(db, survey_id, {**definition, "anonymous": True})
+
+
+def test_an_anonymous_survey_takes_no_trigger_and_no_event_invites(db: Database) -> None:
+    """A personal invitation would name the customer of an anonymous survey's answers."""
+    make_reference_data(db)
+    survey_id = one_question_survey(db)
+    create_trigger(db, TriggerSpec("case.closed", survey_id, "email"))
+    _make_anonymous(db, survey_id)
+    with pytest.raises(Conflict, match="anonymous"):
+        create_trigger(db, TriggerSpec("case.closed", survey_id, "email"))
+    queue = Recorder()
+    event = post(db, queue, "E-anon")
+    assert [(o["status"], o["reason"]) for o in event.outcomes] == [("skipped", "survey_anonymous")]
+    assert queue.jobs == []

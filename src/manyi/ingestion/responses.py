@@ -145,9 +145,7 @@ def prepare(
         "received_at": utcnow(),
         "language": item.language,
         "answers": checked.answers,
-        "meta": without_identifiers(item.metadata)
-        if ctx.definition.anonymous
-        else item.metadata,
+        "meta": without_identifiers(item.metadata) if ctx.definition.anonymous else item.metadata,
         "quality_flags": list(item.quality_flags),
         "incentivised": (
             item.incentivised

@@ -452,9 +452,7 @@ class AuditLogRow(Base):
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    actor_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(64))
     subject_kind: Mapped[str] = mapped_column(String(32))

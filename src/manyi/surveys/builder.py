@@ -495,7 +495,7 @@ def import_definition(db: Database, survey_id: int, content: bytes) -> Saved:
 
 def change_status(db: Database, survey_id: int, status: str) -> Survey:
     """Publish (``active``: also resume or reopen), pause or close the survey. Pausing a
-    survey that is not open is refused."""
+    survey that is neither open nor scheduled is refused."""
     try:
         wanted = SurveyStatus(status)
     except ValueError:
@@ -503,8 +503,12 @@ def change_status(db: Database, survey_id: int, status: str) -> Survey:
     if wanted not in BUTTON_STATUSES:
         raise InvalidInput(f"the builder sets active, paused or closed, not {status!r}")
     current = get_survey(db, survey_id)
-    if wanted == SurveyStatus.PAUSED and current.status != SurveyStatus.ACTIVE:
-        raise InvalidInput("only an open (active) survey can be paused")
+    # A scheduled survey (published, waiting for its opening time) can be paused too.
+    if wanted == SurveyStatus.PAUSED and current.status not in (
+        SurveyStatus.ACTIVE,
+        SurveyStatus.SCHEDULED,
+    ):
+        raise InvalidInput("only an open or scheduled survey can be paused")
     return set_status(db, survey_id, wanted)
 
 

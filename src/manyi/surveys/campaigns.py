@@ -47,6 +47,7 @@ from manyi.storage.contacts import Member, chunks, list_exists, list_members, op
 from manyi.storage.database import Database
 from manyi.storage.references import References
 from manyi.storage.surveys import survey_row
+from manyi.surveys.links import refuse_if_anonymous
 
 CHANNELS = ("email", "sms")
 LANGUAGES = ("zh-CN", "en")
@@ -414,6 +415,8 @@ def _check_target(db: Database, survey_id: int, spec: CampaignSpec) -> None:
             raise NotFound(f"no survey with id {survey_id}")
         if survey.status == "closed":
             raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
+        # Refused up front, not in each queued send: personal invitations would name them.
+        refuse_if_anonymous(s, survey_id)
         if not list_exists(s, spec.list_id):
             raise NotFound(f"no contact list with id {spec.list_id}")
     check_codes(db, spec.channel_code, spec.touchpoint)

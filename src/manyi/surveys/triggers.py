@@ -62,6 +62,7 @@ from manyi.surveys.campaigns import (
     dispatch,
     skip_reason,
 )
+from manyi.surveys.links import is_anonymous, refuse_if_anonymous
 
 MAX_DELAY_MINUTES = 60 * 24 * 90
 #: Survey states in which a trigger invites; others are an outcome's reason.
@@ -144,6 +145,7 @@ def create_trigger(db: Database, spec: TriggerSpec) -> StoredTrigger:
     with db.session() as s:
         if survey_row(s, spec.survey_id) is None:
             raise NotFound(f"no survey with id {spec.survey_id}")
+        refuse_if_anonymous(s, spec.survey_id)
     check_codes(db, spec.channel_code, spec.touchpoint)
     with db.session() as s:
         return add_trigger(
@@ -344,6 +346,8 @@ def _reason_for(
         return "no_survey"
     if survey.status not in OPEN_STATES:
         return f"survey_{survey.status}"
+    if is_anonymous(s, survey_id):
+        return "survey_anonymous"
     if customer_id is None:
         return "no_customer"
     found = member(s, customer_id)

@@ -104,7 +104,8 @@ class QuestionKindSpec(ABC):
     Rendering: :attr:`form_macro` names the macro of
     ``manyi/web/templates/respond/macros.html`` that draws a question of this kind on the
     respondent form (issue #10), so the form template looks the macro up instead of
-    testing kinds. The survey builder's form per kind will go here too.
+    testing kinds; the survey builder's question form shows the fields :attr:`fields`
+    lists (``manyi.surveys.builder_form``).
     """
 
     kind: QuestionKind
