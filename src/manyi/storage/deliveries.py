@@ -147,25 +147,6 @@ def reminder_candidates(
     ]
 
 
-def put_meta(
-    session: Session,
-    invitation_id: int,
-    meta: dict[str, Any],
-    *,
-    expires_at: datetime | None = None,
-) -> None:
-    """Replace an invitation's meta (and, when given, set its expiry)."""
-    values: dict[str, Any] = {"meta": meta}
-    if expires_at is not None:
-        values["expires_at"] = expires_at
-    session.execute(
-        update(InvitationRow)
-        .where(InvitationRow.id == invitation_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def withdraw_consent_by_phone(session: Session, phones: list[str]) -> list[str]:
     """Set ``consent_contact`` false for every customer whose stored phone is one of
     ``phones`` (spaces and dashes ignored); return their external ids."""

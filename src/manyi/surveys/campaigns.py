@@ -46,8 +46,7 @@ from manyi.storage.campaigns import (
 from manyi.storage.contacts import Member, chunks, list_exists, list_members, opted_out_customers
 from manyi.storage.database import Database
 from manyi.storage.references import References
-from manyi.storage.surveys import survey_row
-from manyi.surveys.links import refuse_if_anonymous
+from manyi.surveys.links import refuse_invitations_unless_taken
 
 CHANNELS = ("email", "sms")
 LANGUAGES = ("zh-CN", "en")
@@ -410,13 +409,8 @@ def check_codes(db: Database, channel_code: str | None, touchpoint: str | None) 
 
 def _check_target(db: Database, survey_id: int, spec: CampaignSpec) -> None:
     with db.session() as s:
-        survey = survey_row(s, survey_id)
-        if survey is None:
-            raise NotFound(f"no survey with id {survey_id}")
-        if survey.status == "closed":
-            raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
-        # Refused up front, not in each queued send: personal invitations would name them.
-        refuse_if_anonymous(s, survey_id)
+        # Refused up front, not in each queued send.
+        refuse_invitations_unless_taken(s, survey_id)
         if not list_exists(s, spec.list_id):
             raise NotFound(f"no contact list with id {spec.list_id}")
     check_codes(db, spec.channel_code, spec.touchpoint)

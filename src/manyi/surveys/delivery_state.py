@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from manyi.storage.database import Database
-from manyi.storage.deliveries import delivery, put_meta
+from manyi.storage.deliveries import delivery
+from manyi.storage.invitations import set_invitation_meta
 
 
 def record(
@@ -38,7 +39,7 @@ def record(
         if current.get("state") in set(keep_state):
             update.pop("state", None)
         merged = {**current, **update}
-        put_meta(s, invitation_id, {**meta, channel: merged}, expires_at=expire_at)
+        set_invitation_meta(s, invitation_id, {**meta, channel: merged}, expires_at=expire_at)
         return merged
 
 

@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from manyi.config import Settings
-from manyi.errors import ChannelError, Conflict, InvalidInput, NotFound
+from manyi.errors import ChannelError, InvalidInput, NotFound
 from manyi.storage.database import Database
 from manyi.storage.deliveries import lock_customer
 from manyi.storage.invitations import (
@@ -53,7 +53,12 @@ from manyi.surveys.bounces import (
     record_bounce,
     verp_address,
 )
-from manyi.surveys.links import create_invitation, public_url, refuse_if_anonymous, token_nonce
+from manyi.surveys.links import (
+    create_invitation,
+    public_url,
+    refuse_invitations_unless_taken,
+    token_nonce,
+)
 
 LANGUAGES = ("zh-CN", "en")
 #: One address, no display name, no spaces or line breaks (a line break would let a stored
@@ -279,12 +284,7 @@ def check_survey_takes_invitations(db: Database, survey_id: int) -> None:
     """Raise NotFound for an unknown survey and Conflict for a closed one (checked before
     sends are queued, so the caller hears it at once rather than from a worker's log)."""
     with db.session() as s:
-        survey = survey_row(s, survey_id)
-        if survey is None:
-            raise NotFound(f"no survey with id {survey_id}")
-        if survey.status == "closed":
-            raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
-        refuse_if_anonymous(s, survey_id)
+        refuse_invitations_unless_taken(s, survey_id)
 
 
 def opt_out(db: Database, survey_id: int, token: str, *, now: datetime | None = None) -> str:

@@ -183,12 +183,7 @@ def create_invitation(
     # Whole seconds: the expiry in the token and in the database are then the same instant.
     expires_at = (issued + timedelta(days=valid_days)).replace(microsecond=0)
     with db.session() as s:
-        survey = survey_row(s, survey_id)
-        if survey is None:
-            raise NotFound(f"no survey with id {survey_id}")
-        if survey.status == "closed":
-            raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
-        refuse_if_anonymous(s, survey_id)
+        refuse_invitations_unless_taken(s, survey_id)
         refs = References(s)
         channel_id, touchpoint_id = _reference_ids(refs, channel, touchpoint)
         customer_id = refs.customer(customer)
@@ -286,6 +281,17 @@ def is_anonymous(session: Session, survey_id: int) -> bool:
     except NotFound:
         return False
     return bool(definition.get("anonymous"))
+
+
+def refuse_invitations_unless_taken(session: Session, survey_id: int) -> None:
+    """NotFound for an unknown survey, Conflict for a closed or an anonymous one: the
+    checks every way of inviting runs before it makes or queues anything."""
+    survey = survey_row(session, survey_id)
+    if survey is None:
+        raise NotFound(f"no survey with id {survey_id}")
+    if survey.status == "closed":
+        raise Conflict(f"survey {survey_id} is closed: it takes no new invitations")
+    refuse_if_anonymous(session, survey_id)
 
 
 def refuse_if_anonymous(session: Session, survey_id: int) -> None:

@@ -27,7 +27,8 @@ from typing import Any
 from manyi.config import Settings
 from manyi.errors import ChannelError, InvalidInput, NotFound
 from manyi.storage.database import Database
-from manyi.storage.deliveries import ReminderCandidate, delivery, put_meta, reminder_candidates
+from manyi.storage.deliveries import ReminderCandidate, delivery, reminder_candidates
+from manyi.storage.invitations import set_invitation_meta
 from manyi.storage.surveys import survey_row
 from manyi.surveys.bounces import bounced_reason, record_bounce
 from manyi.surveys.delivery_state import iso, parse_iso, record, utc_naive
@@ -148,7 +149,7 @@ def _remind(
             run.skip("changed meanwhile")
             return
         claimed = {**email, "reminder_state": "claimed", "reminder_claimed_at": iso(at)}
-        put_meta(s, invitation_id, {**current.meta, "email": claimed})
+        set_invitation_meta(s, invitation_id, {**current.meta, "email": claimed})
     expires = current.expires_at
     token = (
         rebuild_token(

@@ -33,9 +33,8 @@ from manyi.storage.deliveries import (
     customer_deliveries,
     customer_phone,
     lock_customer,
-    put_meta,
 )
-from manyi.storage.invitations import customer_contact
+from manyi.storage.invitations import customer_contact, set_invitation_meta
 from manyi.storage.surveys import survey_row
 from manyi.surveys.delivery_state import iso, record, utc_naive
 from manyi.surveys.links import (
@@ -178,7 +177,7 @@ def send_invitation_sms(
             blocking = blocking or "another send of this invitation is under way"
         if locked is None or own is None or blocking:
             if fresh and own is not None:
-                put_meta(
+                set_invitation_meta(
                     s, invitation_id, {**own.meta, "sms": {"state": "withdrawn"}}, expires_at=at
                 )
             return SmsSend("skipped", customer, blocking or "the customer was deleted")
@@ -192,7 +191,7 @@ def send_invitation_sms(
             "nonce": token_nonce(token, secret=settings.secret_key),
             "reference": sms_reference(invitation_id),
         }
-        put_meta(s, invitation_id, {**own.meta, "sms": claim})
+        set_invitation_meta(s, invitation_id, {**own.meta, "sms": claim})
 
     message = SmsMessage(
         to=to, text=text, reference=sms_reference(invitation_id), link=link, title=title
