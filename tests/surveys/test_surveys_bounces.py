@@ -14,8 +14,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from test_surveys_email import add_customer, one_question_survey
+from test_surveys_email import settings_for as email_settings
 
-from factories import make_survey, make_user_token, survey_definition
+from factories import make_user_token
 from manyi.app import create_app
 from manyi.config import Settings
 from manyi.domain.enums import Role
@@ -64,30 +66,13 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 def settings_for(tmp_path: Path, port: int) -> Settings:
-    return Settings(
-        environment="test",
-        data_dir=tmp_path,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_from="Survey <survey@example.com>",
-        smtp_bounce_address="bounces@example.com",
-        public_base_url="https://survey.example.com",
-    )
-
-
-def add_customer(db: Database, external_id: str, email: str) -> None:
-    with db.session() as s:
-        s.add(CustomerRow(external_id=external_id, email=email, consent_contact=True))
+    return email_settings(tmp_path, port, smtp_bounce_address="bounces@example.com")
 
 
 def set_email(db: Database, external_id: str, email: str) -> None:
     with db.session() as s:
         row = s.scalars(select(CustomerRow).where(CustomerRow.external_id == external_id)).one()
         row.email = email
-
-
-def one_question_survey(db: Database) -> int:
-    return make_survey(db, questions=survey_definition()["questions"][:1]).id
 
 
 def email_states(db: Database) -> list[str]:

@@ -61,7 +61,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def settings_for(tmp_path: Path, port: int) -> Settings:
+def settings_for(tmp_path: Path, port: int, **extra: Any) -> Settings:
     return Settings(
         environment="test",
         data_dir=tmp_path,
@@ -69,6 +69,7 @@ def settings_for(tmp_path: Path, port: int) -> Settings:
         smtp_port=port,
         smtp_from="Survey <survey@example.com>",
         public_base_url="https://survey.example.com",
+        **extra,
     )
 
 

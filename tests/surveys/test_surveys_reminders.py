@@ -5,80 +5,32 @@ never twice on one day, once when two runs race (issue #10, point 4)."""
 from __future__ import annotations
 
 import re
-import socket
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from huey import MemoryHuey
 from sqlalchemy import select
+from test_surveys_email import (  # the aiosmtpd fixture and helpers of the e-mail tests
+    Inbox,
+    add_customer,
+    one_question_survey,
+    settings_for,
+    smtp,  # noqa: F401 - a fixture
+)
 
-from factories import make_survey, make_user_token, survey_definition
+from factories import make_user_token
 from manyi.app import create_app
-from manyi.config import Settings
 from manyi.domain.enums import Role
 from manyi.jobs.queue import build_queue
 from manyi.storage.database import Database
-from manyi.storage.tables import CustomerRow, InvitationRow
+from manyi.storage.tables import InvitationRow
 from manyi.surveys.bounces import record_bounce
 from manyi.surveys.email import SmtpTransport, opt_out, send_invitation_email
 from manyi.surveys.reminders import send_reminders
-
-
-class Inbox:
-    """aiosmtpd handler that keeps every message, or refuses with ``refuse``."""
-
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-        self.refuse: str | None = None
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refuse:
-            return self.refuse
-        self.messages.append(envelope.original_content or envelope.content)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-def settings_for(tmp_path: Path, port: int, **extra: Any) -> Settings:
-    return Settings(
-        environment="test",
-        data_dir=tmp_path,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_from="Survey <survey@example.com>",
-        public_base_url="https://survey.example.com",
-        **extra,
-    )
-
-
-def add_customer(db: Database, external_id: str, email: str) -> None:
-    with db.session() as s:
-        s.add(CustomerRow(external_id=external_id, email=email, consent_contact=True))
-
-
-def one_question_survey(db: Database) -> int:
-    return make_survey(db, questions=survey_definition()["questions"][:1]).id
 
 
 def message(inbox: Inbox, index: int) -> EmailMessage:
@@ -100,7 +52,9 @@ def now() -> datetime:
 
 
 def test_reminders_repeat_the_link_at_most_max_times(
-    db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+    db: Database,
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the imported fixture
 ) -> None:
     inbox, port = smtp
     settings = settings_for(tmp_path, port, reminder_after_days=3, reminder_max=2)
@@ -136,7 +90,9 @@ def test_reminders_repeat_the_link_at_most_max_times(
 
 
 def test_reminder_in_chinese_and_the_answered_get_none(
-    sqlite_db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+    sqlite_db: Database,
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the imported fixture
 ) -> None:
     inbox, port = smtp
     settings = settings_for(tmp_path, port)
@@ -166,7 +122,9 @@ def test_reminder_in_chinese_and_the_answered_get_none(
 
 
 def test_no_reminder_after_opt_out_or_bounce(
-    sqlite_db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+    sqlite_db: Database,
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the imported fixture
 ) -> None:
     inbox, port = smtp
     settings = settings_for(tmp_path, port)
@@ -192,7 +150,9 @@ def test_no_reminder_after_opt_out_or_bounce(
 
 
 def test_a_failed_reminder_is_tried_on_the_next_run(
-    sqlite_db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+    sqlite_db: Database,
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the imported fixture
 ) -> None:
     inbox, port = smtp
     settings = settings_for(tmp_path, port)
@@ -220,7 +180,9 @@ def test_a_failed_reminder_is_tried_on_the_next_run(
 
 
 def test_two_runs_at_once_remind_once(
-    db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+    db: Database,
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the imported fixture
 ) -> None:
     inbox, port = smtp
     settings = settings_for(tmp_path, port)
@@ -249,7 +211,9 @@ def test_two_runs_at_once_remind_once(
 
 
 def test_the_api_and_the_daily_job(
-    sqlite_db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+    sqlite_db: Database,
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the imported fixture
 ) -> None:
     inbox, port = smtp
     settings = settings_for(tmp_path, port, reminder_hour_utc=1)
@@ -288,7 +252,9 @@ def test_the_api_and_the_daily_job(
 
 
 def test_two_invitation_sends_racing_mail_once(
-    db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+    db: Database,
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the imported fixture
 ) -> None:
     # The claim that reminders rely on: one invitation e-mailed per customer and survey,
     # also when sends race (SQLite ignores FOR UPDATE; the claim takes its write lock).
