@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from typing import Any
 
 from manyi.accounts.service import create_department, create_token, create_user
@@ -172,3 +173,13 @@ def signed_in_client(db: Database, data_dir: Any) -> Any:
     client = TestClient(create_app(Settings(environment="test", data_dir=data_dir), db))
     sign_in(client)
     return client
+
+
+class Outbox:
+    """A mail transport that keeps what it is given (the SMTP path has its own tests)."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    def send(self, message: EmailMessage) -> None:
+        self.messages.append(message)

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from huey import MemoryHuey
 
-from factories import make_reference_data, make_user_token
+from factories import Outbox, make_reference_data, make_user_token
 from manyi.app import create_app
 from manyi.config import Settings
+from manyi.jobs.queue import build_queue
 from manyi.storage.database import Database
 
 
@@ -25,3 +27,18 @@ def client(db: Database, settings: Settings) -> TestClient:
 @pytest.fixture
 def auth(db: Database) -> dict[str, str]:
     return {"Authorization": f"Bearer {make_user_token(db)}"}
+
+
+@pytest.fixture
+def outbox() -> Outbox:
+    return Outbox()
+
+
+@pytest.fixture
+def app_client(db: Database, settings: Settings, outbox: Outbox) -> TestClient:
+    """The app with an immediate queue whose e-mails land in ``outbox``."""
+    make_reference_data(db)
+    queue = build_queue(
+        settings, db, huey=MemoryHuey("api-mail", immediate=True), mail_transport=outbox
+    )
+    return TestClient(create_app(settings, db, queue=queue))

@@ -3,14 +3,12 @@ campaign queued and sent once under its Idempotency-Key, roles and bad input."""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from huey import MemoryHuey
 
-from factories import make_reference_data, make_survey, make_user_token
+from factories import Outbox, make_survey, make_user_token
 from manyi.app import create_app
 from manyi.config import Settings
 from manyi.domain.enums import Role
@@ -24,30 +22,6 @@ CSV = (
     "C-3,王芳,13912345678,wang@example.com,是,华北\n"
     "C-4,赵六,13712345678,zhao@example.com,否,华东\n"
 )
-
-
-class Outbox:
-    """A mail transport that keeps what it is given (the SMTP path has its own tests)."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.messages.append(message)
-
-
-@pytest.fixture
-def outbox() -> Outbox:
-    return Outbox()
-
-
-@pytest.fixture
-def app_client(db: Database, settings: Settings, outbox: Outbox) -> TestClient:
-    make_reference_data(db)
-    queue = build_queue(
-        settings, db, huey=MemoryHuey("api-contacts", immediate=True), mail_transport=outbox
-    )
-    return TestClient(create_app(settings, db, queue=queue))
 
 
 def token(db: Database, role: Role) -> dict[str, str]:

@@ -3,40 +3,11 @@ same external_id), the outcome shows the sent invitation; roles and bad input.""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
-import pytest
 from fastapi.testclient import TestClient
-from huey import MemoryHuey
 
-from factories import make_reference_data, make_survey, make_user_token
-from manyi.app import create_app
-from manyi.config import Settings
+from factories import Outbox, make_survey, make_user_token
 from manyi.domain.enums import Role
-from manyi.jobs.queue import build_queue
 from manyi.storage.database import Database
-
-
-class Outbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    def send(self, message: EmailMessage) -> None:
-        self.messages.append(message)
-
-
-@pytest.fixture
-def outbox() -> Outbox:
-    return Outbox()
-
-
-@pytest.fixture
-def app_client(db: Database, settings: Settings, outbox: Outbox) -> TestClient:
-    make_reference_data(db)
-    queue = build_queue(
-        settings, db, huey=MemoryHuey("api-events", immediate=True), mail_transport=outbox
-    )
-    return TestClient(create_app(settings, db, queue=queue))
 
 
 def token(db: Database, role: Role) -> dict[str, str]:
