@@ -5,7 +5,7 @@ the pages)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -14,6 +14,7 @@ from manyi.accounts.service import User, get_user, user_for_token
 from manyi.accounts.throttle import LoginThrottle
 from manyi.config import Settings
 from manyi.domain.enums import Role
+from manyi.domain.permissions import Permission, has_permission
 from manyi.errors import NotAllowed, NotAuthenticated
 from manyi.runtime import Database
 
@@ -107,3 +108,33 @@ def page_user(request: Request, db: DbDep) -> User:
 
 
 PageUser = Annotated[User, Depends(page_user)]
+
+
+def refuse_unless(user: User, permission: Permission) -> None:
+    """``NotAllowed`` (403) unless the user's role has ``permission``."""
+    if not has_permission(user.role, permission):
+        raise NotAllowed(f"the role {user.role.value} lacks the permission {permission.value}")
+
+
+def requires(permission: Permission) -> Any:
+    """An API dependency: the bearer token's user, refused (403) without ``permission``.
+
+    ``user: Annotated[User, requires(Permission.VIEW_CASES)]``
+    """
+
+    def dependency(user: CurrentUser) -> User:
+        refuse_unless(user, permission)
+        return user
+
+    return Depends(dependency)
+
+
+def page_requires(permission: Permission) -> Any:
+    """A page dependency: the session's user (else a redirect to the login page),
+    refused (403 page) without ``permission``."""
+
+    def dependency(user: PageUser) -> User:
+        refuse_unless(user, permission)
+        return user
+
+    return Depends(dependency)
