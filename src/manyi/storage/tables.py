@@ -51,10 +51,14 @@ class DepartmentRow(Base):
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The department above this one (a tree: managers see their subtree). No foreign key:
+    # adding one on SQLite copies the table (migration 0009).
+    parent_id: Mapped[int | None] = mapped_column(IdType, index=True)
 
 
 class UserRow(Base):
     __tablename__ = "users"
+    __table_args__ = (Index("uq_users_oidc", "oidc_issuer", "oidc_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -66,6 +70,9 @@ class UserRow(Base):
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # An OpenID Connect identity (issuer + subject) that signs in as this user.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
 
 class ApiTokenRow(Base):
