@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from manyi.storage.insert import insert_ignore
@@ -21,6 +21,19 @@ def department_ids(session: Session) -> dict[str, int]:
     """code -> id of every department."""
     rows = session.execute(select(DepartmentRow.code, DepartmentRow.id)).all()
     return {str(code): int(i) for code, i in rows}
+
+
+def department_tree(session: Session) -> dict[int, int | None]:
+    """id -> parent id of every department (the tree scoping walks; parent None: a root)."""
+    rows = session.execute(select(DepartmentRow.id, DepartmentRow.parent_id)).all()
+    return {int(i): (int(p) if p is not None else None) for i, p in rows}
+
+
+def set_department_parent(session: Session, department: int, parent: int | None) -> None:
+    """Put department ``department`` under ``parent`` (None: a root). Callers refuse cycles."""
+    session.execute(
+        update(DepartmentRow).where(DepartmentRow.id == department).values(parent_id=parent)
+    )
 
 
 def add_department(session: Session, *, code: str, name_zh: str, name_en: str) -> DepartmentRow:

@@ -1,0 +1,105 @@
+"""Department scoping as SQL: the ``WHERE`` conditions that keep a query to the rows of a
+:class:`~manyi.domain.scope.DepartmentScope`.
+
+Every function returns ``true()`` for an unrestricted scope (``None`` or everything), so an
+administrator's query is the same query as before scoping existed (same plan, same
+indexes). A restricted scope compares the row's department with the scope's ids; rows
+without a department never match (``NULL IN (...)`` is not true), as the scoping rules
+want.
+
+Where the department lives:
+
+* feedback items: ``feedback_items.department_id``;
+* responses: the department of the response's touchpoint (``touchpoints.department_id``);
+* answers and aspect mentions: their response's (or feedback item's).
+
+Usage in a repository function that takes ``scope: DepartmentScope | None = None``::
+
+    query = select(FeedbackItemRow).where(in_scope(FeedbackItemRow.department_id, scope))
+    query = select(ResponseRow).where(response_in_scope(scope))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from manyi.domain.scope import DepartmentScope
+from manyi.storage.tables import (
+    AnswerRow,
+    AspectMentionRow,
+    FeedbackItemRow,
+    ResponseRow,
+    TouchpointRow,
+)
+
+
+def _ids(scope: DepartmentScope | None) -> list[int] | None:
+    """The scope's ids in a stable order, or None when it is unrestricted."""
+    if scope is None or scope.department_ids is None:
+        return None
+    return sorted(scope.department_ids)
+
+
+def in_scope(column: Any, scope: DepartmentScope | None) -> ColumnElement[bool]:
+    """``column`` (a department id column) is one of the scope's departments."""
+    ids = _ids(scope)
+    if ids is None:
+        return true()
+    if not ids:
+        return false()
+    condition: ColumnElement[bool] = column.in_(ids)
+    return condition
+
+
+def scoped_touchpoints(scope: DepartmentScope | None) -> Any:
+    """``SELECT id FROM touchpoints`` of the scope's departments (restricted scopes only)."""
+    return select(TouchpointRow.id).where(in_scope(TouchpointRow.department_id, scope))
+
+
+def response_in_scope(scope: DepartmentScope | None) -> ColumnElement[bool]:
+    """The response's touchpoint belongs to one of the scope's departments."""
+    ids = _ids(scope)
+    if ids is None:
+        return true()
+    if not ids:
+        return false()
+    condition: ColumnElement[bool] = ResponseRow.touchpoint_id.in_(scoped_touchpoints(scope))
+    return condition
+
+
+def scoped_responses(scope: DepartmentScope | None) -> Any:
+    """``SELECT id FROM responses`` of the scope (restricted scopes only)."""
+    return select(ResponseRow.id).where(response_in_scope(scope))
+
+
+def answer_in_scope(scope: DepartmentScope | None) -> ColumnElement[bool]:
+    """The answer's response is in the scope (answers carry no touchpoint of their own)."""
+    ids = _ids(scope)
+    if ids is None:
+        return true()
+    if not ids:
+        return false()
+    condition: ColumnElement[bool] = AnswerRow.response_id.in_(scoped_responses(scope))
+    return condition
+
+
+def feedback_in_scope(scope: DepartmentScope | None) -> ColumnElement[bool]:
+    """The feedback item's department is one of the scope's."""
+    return in_scope(FeedbackItemRow.department_id, scope)
+
+
+def mention_in_scope(scope: DepartmentScope | None) -> ColumnElement[bool]:
+    """The aspect mention's text (a feedback item or an open answer) is in the scope."""
+    ids = _ids(scope)
+    if ids is None:
+        return true()
+    if not ids:
+        return false()
+    feedback = select(FeedbackItemRow.id).where(feedback_in_scope(scope))
+    answers = select(AnswerRow.id).where(answer_in_scope(scope))
+    return or_(
+        AspectMentionRow.feedback_id.in_(feedback),
+        AspectMentionRow.answer_id.in_(answers),
+    )
