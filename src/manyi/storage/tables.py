@@ -614,3 +614,174 @@ class SurveyQuotaCountRow(Base):
     quota: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- closed loop: alert rules, routing, cases (migration 0011, manyi.workflow) ---
+
+
+class AlertRuleRow(Base):
+    """A rule evaluated on each response or feedback item at intake (and after enrichment).
+
+    ``conditions`` is a list of typed conditions (``manyi.domain.workflow.RuleCondition``),
+    all of which must hold; ``actions`` says what a hit does (open a case, notify, tag)."""
+
+    __tablename__ = "alert_rules"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "response", "feedback" or "any": which intake items the rule looks at.
+    applies_to: Mapped[str] = mapped_column(String(16), default="any")
+    conditions: Mapped[list[Any]] = mapped_column(default=list)
+    actions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RoutingRuleRow(Base):
+    """Where a new case goes: the first rule (lowest ``position``) whose set fields all match.
+
+    ``touchpoint_id``, ``aspect`` and ``region`` are optional criteria (None = any);
+    ``round_robin`` assigns the case to the active agent of the department who waited
+    longest since their last assignment."""
+
+    __tablename__ = "routing_rules"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    touchpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("touchpoints.id", ondelete="CASCADE")
+    )
+    aspect: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(64))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    round_robin: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CaseRow(Base):
+    """A problem to handle for one customer: from an alert rule or entered by hand.
+
+    ``version`` is the optimistic-concurrency counter: every change is an
+    ``UPDATE … WHERE id = :id AND version = :seen`` that bumps it, so two agents acting on
+    the same version cannot both win. Due times are UTC, computed on the business-hours
+    calendar and pushed back by the business time spent waiting for the customer."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_state_department", "state", "department_id"),
+        Index("ix_cases_customer_opened", "customer_id", "opened_at"),
+        Index("ix_cases_resolution_due", "state", "resolution_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # "rule", "call", "letter", "walk_in", "email", "other"
+    origin: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(24), default="new")
+    importance: Mapped[int] = mapped_column(SmallInteger, default=2)
+    urgency: Mapped[int] = mapped_column(SmallInteger, default=2)
+    priority: Mapped[str] = mapped_column(String(4))
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="SET NULL"), index=True
+    )
+    feedback_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feedback_items.id", ondelete="SET NULL"), index=True
+    )
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rules.id", ondelete="SET NULL"))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL")
+    )
+    touchpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("touchpoints.id", ondelete="SET NULL")
+    )
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="SET NULL"))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # What the case is about, for routing and repeat-complaint detection.
+    aspect: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(64))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_responded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    waiting_since: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    root_cause_code: Mapped[str | None] = mapped_column(String(32))
+    solution: Mapped[str | None] = mapped_column(Text)
+    follow_up_at: Mapped[datetime | None] = mapped_column(DateTime)
+    follow_up_note: Mapped[str | None] = mapped_column(Text)
+    follow_up_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    followup_invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), unique=True
+    )
+    followup_response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="SET NULL")
+    )
+    # The post-resolution satisfaction the customer gave in the follow-up survey.
+    post_csat: Mapped[float | None] = mapped_column(Float)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL")
+    )
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CaseEventRow(Base):
+    """One entry of a case's timeline: a note, a call, a state change, an assignment,
+    an escalation, a merge, the follow-up. Notes are events of kind ``note``."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(24))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str | None] = mapped_column(String(24))
+    body: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AlertRuleHitRow(Base):
+    """One rule matching one response or feedback item; unique per (rule, item), so the
+    evaluation at intake and the one after enrichment never fire a rule twice."""
+
+    __tablename__ = "alert_rule_hits"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "response_id", name="uq_alert_rule_hits_rule_response"),
+        UniqueConstraint("rule_id", "feedback_id", name="uq_alert_rule_hits_rule_feedback"),
+        Index("ix_alert_rule_hits_rule_at", "rule_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE")
+    )
+    feedback_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feedback_items.id", ondelete="CASCADE")
+    )
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Why it matched: one line per condition, and the actions taken.
+    matched: Mapped[list[Any]] = mapped_column(default=list)
