@@ -785,3 +785,4 @@ class AlertRuleHitRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Why it matched: one line per condition, and the actions taken.
     matched: Mapped[list[Any]] = mapped_column(default=list)
+    actions_taken: Mapped[list[Any]] = mapped_column(default=list)
