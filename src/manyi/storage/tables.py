@@ -7,11 +7,12 @@ submitted_at) instead of JSON parsing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -614,7 +615,6 @@ class SurveyQuotaCountRow(Base):
     quota: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 # --- closed loop: alert rules, routing, cases (migration 0011, manyi.workflow) ---
@@ -786,3 +786,292 @@ class AlertRuleHitRow(Base):
     # Why it matched: one line per condition, and the actions taken.
     matched: Mapped[list[Any]] = mapped_column(default=list)
     actions_taken: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class ReportScheduleRow(Base):
+    """A report e-mailed on a schedule: the company or one department, weekly or monthly,
+    in one language, to a list of addresses (manyi.reporting.reports.schedules)."""
+
+    __tablename__ = "report_schedules"
+    __table_args__ = (Index("ix_report_schedules_due", "active", "next_run_at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    #: "company" or "department" (then department_id names it).
+    scope: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), index=True
+    )
+    #: "weekly" (Monday to Sunday) or "monthly" (calendar month), UTC.
+    frequency: Mapped[str] = mapped_column(String(16))
+    #: "report" (the full report) or "executive" (the one-page summary).
+    kind: Mapped[str] = mapped_column(String(16), default="report")
+    language: Mapped[str] = mapped_column(String(8))
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    #: When the next period is complete and its report due (naive UTC).
+    next_run_at: Mapped[datetime] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportRunRow(Base):
+    """One scheduled report of one period: claimed once (unique schedule + period), then
+    sent or failed; ``file_name`` names the PDF kept under <data_dir>/reports, if kept."""
+
+    __tablename__ = "report_runs"
+    __table_args__ = (UniqueConstraint("schedule_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("report_schedules.id", ondelete="CASCADE"), index=True
+    )
+    period_start: Mapped[datetime] = mapped_column(DateTime)
+    period_end: Mapped[datetime] = mapped_column(DateTime)
+    #: "claimed" (being rendered and sent), "sent" or "failed".
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(1000))
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+
+
+# --- closed loop: notifications, improvement plans, points (migration 0012, manyi.workflow) ---
+
+
+class InboxItemRow(Base):
+    """One notification in one user's in-app inbox (manyi.workflow.notifications)."""
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (Index("ix_inbox_items_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(64))
+    subject_kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(IdType)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when the item went out in a daily digest e-mail (each item is digested once).
+    digested_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class WebhookSubscriptionRow(Base):
+    """An HTTPS endpoint that receives signed JSON events (docs/plans.md, Webhooks).
+
+    ``events`` lists event names (``case-opened`` …) or ``"*"`` for all; ``secret`` signs
+    every delivery (HMAC-SHA256) and is shown to the admin who creates it."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    url: Mapped[str] = mapped_column(String(1000))
+    secret: Mapped[str] = mapped_column(String(200))
+    events: Mapped[list[Any]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class WebhookDeliveryRow(Base):
+    """One event for one subscription, and the log of trying to deliver it.
+
+    ``body`` is the exact JSON text that is signed and sent on every attempt;
+    ``status`` is ``pending`` (next try at ``next_attempt_at``), ``delivered`` or
+    ``failed`` (every attempt used: shown on the webhook admin page)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(64))
+    subject_kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int] = mapped_column(IdType)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    response_code: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class NotificationEmailRow(Base):
+    """One notification e-mail (an event or a daily digest) and its sending state,
+    ``pending`` / ``sent`` / ``failed``, retried with back-off like webhooks."""
+
+    __tablename__ = "notification_emails"
+    __table_args__ = (Index("ix_notification_emails_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    to_address: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(16), default="event")
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ImprovementPlanRow(Base):
+    """An improvement plan (整改计划): the problem, its root cause, a target on one metric
+    and how its effect is measured (manyi.workflow.plans; docs/plans.md).
+
+    The metric is a survey question (``metric_kind`` mean / nps / proportion, with
+    ``threshold`` for the top box) or an aspect's negative share (``aspect``). The
+    effect compares ``before_days`` before ``change_at`` with ``after_days`` from it, in
+    the ``treated`` values of ``segment_key`` against the ``control`` values (empty: all
+    others). ``version`` is the optimistic-concurrency counter."""
+
+    __tablename__ = "improvement_plans"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(300))
+    problem: Mapped[str] = mapped_column(Text, default="")
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    # Where the plan came from: "driver", "servqual_gap", "topic", "cases", "manual".
+    source_kind: Mapped[str] = mapped_column(String(32), default="manual")
+    source_ref: Mapped[str] = mapped_column(String(200), default="")
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))
+    question: Mapped[str | None] = mapped_column(String(64))
+    item: Mapped[str] = mapped_column(String(64), default="")
+    aspect: Mapped[str | None] = mapped_column(String(64))
+    metric_kind: Mapped[str] = mapped_column(String(16), default="mean")
+    threshold: Mapped[float | None] = mapped_column(Float)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    segment_key: Mapped[str | None] = mapped_column(String(32))
+    treated: Mapped[list[Any]] = mapped_column(default=list)
+    control: Mapped[list[Any]] = mapped_column(default=list)
+    change_at: Mapped[datetime | None] = mapped_column(DateTime)
+    before_days: Mapped[int] = mapped_column(Integer, default=28)
+    after_days: Mapped[int] = mapped_column(Integer, default=28)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    department_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # "draft", "active", "done", "cancelled"
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # On the "you said, we did" page; ``public``: also at /p/plans/{public_token}.
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    public_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PlanMilestoneRow(Base):
+    __tablename__ = "plan_milestones"
+    __table_args__ = (Index("ix_plan_milestones_plan_position", "plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("improvement_plans.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PlanCaseRow(Base):
+    """A case linked to an improvement plan (the cluster of cases it addresses)."""
+
+    __tablename__ = "plan_cases"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("improvement_plans.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    linked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PointsEntryRow(Base):
+    """One entry of the incentive points ledger: points to a customer (for feedback), a
+    department or a staff member (for handling it well); negative points correct."""
+
+    __tablename__ = "points_ledger"
+    __table_args__ = (Index("ix_points_ledger_holder", "holder_kind", "holder_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    # "customer", "department" or "user"
+    holder_kind: Mapped[str] = mapped_column(String(16))
+    holder_id: Mapped[int] = mapped_column(IdType)
+    points: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300))
+    subject_kind: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(IdType)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- rollups: daily score histograms and response counts (migration 0010, storage/rollups.py) ---
+
+
+class ScoreRollupRow(Base):
+    """How many counted answers had each value, per survey, question, item and UTC day,
+    kept at several grains (storage/rollups.py): ``grain`` says which of the dimension
+    columns hold values; the others hold -1 / ``*``. Absent dimensions are 0 / ``""``
+    (never NULL: the primary key is the upsert's conflict target). Maintained in the
+    transaction that changes the answers; quality 2 (excluded) is never stored."""
+
+    __tablename__ = "score_rollups"
+    # SQLite: rows live in the primary-key b-tree, so a year of one question is one range.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    question: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
+    grain: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    quality: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[float] = mapped_column(Float, primary_key=True)
+    touchpoint_id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class ResponseRollupRow(Base):
+    """How many counted responses arrived per survey and UTC day, at the same grains and
+    dimensions as :class:`ScoreRollupRow`."""
+
+    __tablename__ = "response_rollups"
+    __table_args__ = (
+        # All surveys at once (survey_id None in daily_response_counts).
+        Index("ix_response_rollups_grain_day", "grain", "day"),
+        {"sqlite_with_rowid": False},
+    )
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    grain: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    quality: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    touchpoint_id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -392,6 +392,42 @@ def compose_message(
     return message
 
 
+def send_file_email(
+    settings: Settings,
+    transport: MailTransport,
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    attachment: bytes,
+    filename: str,
+    language: str,
+    mime: tuple[str, str] = ("application", "pdf"),
+) -> str:
+    """E-mail one file (a scheduled report) to staff addresses; returns the Message-ID.
+
+    InvalidInput for an address that is not one plain address; ChannelError (or
+    MailBounced) from the transport when the server refuses or cannot be reached."""
+    bad = [address for address in to if not valid_address(address)]
+    if not to or bad:
+        raise InvalidInput(f"not a list of plain e-mail addresses: {bad or to!r}")
+    message = EmailMessage()
+    message["Subject"] = " ".join(subject.split())  # no line breaks into the headers
+    message["From"] = settings.smtp_from
+    message["To"] = ", ".join(to)
+    message["Message-ID"] = make_msgid(domain=_domain(settings.smtp_from))
+    message["Content-Language"] = language
+    message.set_content(text)
+    message.add_attachment(attachment, maintype=mime[0], subtype=mime[1], filename=filename)
+    try:
+        transport.send(message)
+    except ChannelError:
+        raise
+    except Exception as error:  # a transport that is not ours: still a channel failure
+        raise ChannelError(f"could not send the e-mail: {error}") from error
+    return str(message["Message-ID"])
+
+
 def opt_out_url(base_url: str, survey_id: int, token: str) -> str:
     return f"{base_url.rstrip('/')}/s/{survey_id}/opt-out?{urlencode({'invite': token})}"
 

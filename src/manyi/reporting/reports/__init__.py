@@ -1,0 +1,1 @@
+"""Weekly and monthly reports (HTML and PDF), their schedules and e-mail (docs/reports.md)."""
