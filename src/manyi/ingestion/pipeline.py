@@ -55,6 +55,7 @@ from manyi.storage.responses import (
     response_by_idempotency_key,
     stored_external_keys,
 )
+from manyi.storage.rollups import add_responses
 from manyi.storage.surveys import current_survey
 from manyi.storage.types import utcnow
 from manyi.text.pii import redact
@@ -296,6 +297,8 @@ def _record_responses(s: Session, batch: ResponseBatch, options: IntakeOptions) 
     rejected = _rejected(errors, count, options)
     flag_batch(s, ctx, [p for _, p in prepared], options.speeder_fraction)
     stored = answered + _store_responses(s, ctx, prepared)
+    # The dashboards' daily histograms, in this transaction (storage/rollups.py).
+    add_responses(s, [item.id for item in stored if item.created])
     if options.require_active and ctx.definition.quotas:
         new = {item.index for item in stored if item.created}
         given = {i: item.customer_segments for i, item in enumerate(batch.items)}
