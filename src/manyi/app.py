@@ -17,6 +17,7 @@ from manyi.api.routes import (
     contacts,
     customers,
     delivery,
+    departments,
     embed,
     events,
     exports,
@@ -28,12 +29,15 @@ from manyi.api.routes import (
     responses,
     surveys,
     templates,
+    users,
 )
 from manyi.config import Settings
 from manyi.edge.errors import install_error_handlers
 from manyi.jobs.queue import JobQueue, build_queue
 from manyi.runtime import Database, open_database
 from manyi.surveys.rate_limit import RespondLimiter
+from manyi.web.admin import router as admin_router
+from manyi.web.admin_departments import router as admin_departments_router
 from manyi.web.builder import router as builder_router
 from manyi.web.embed import FrameAncestors
 from manyi.web.embed import router as embed_router
@@ -42,6 +46,7 @@ from manyi.web.opt_out import router as opt_out_router
 from manyi.web.respondent import router as respondent_router
 from manyi.web.routes import error_page
 from manyi.web.routes import router as web_router
+from manyi.web.sso import router as sso_router
 
 
 def create_app(
@@ -95,11 +100,16 @@ def create_app(
         delivery.router,
         contacts.router,
         events.router,
+        users.router,
+        departments.router,
     ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
     app.include_router(web_router)
     app.include_router(builder_router)
+    app.include_router(admin_router)
+    app.include_router(admin_departments_router)
+    app.include_router(sso_router)
     app.include_router(opt_out_router)
     app.include_router(flagged_router)
     app.include_router(embed_router)

@@ -285,12 +285,43 @@ class Settings(BaseSettings):
         ),
     )
 
+    oidc_issuer: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s?#]+$",
+        description=(
+            "OpenID Connect issuer for single sign-on, e.g. "
+            "https://sso.example.com/realms/staff (its /.well-known/openid-configuration is "
+            "read); none: password sign-in only."
+        ),
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="Client id of manyi at the OpenID Connect provider."
+    )
+    oidc_client_secret: str | None = Field(
+        default=None,
+        description="Client secret of manyi at the provider; none: a public client (PKCE only).",
+    )
+    oidc_scopes: str = Field(
+        default="openid email profile",
+        pattern=r"^\s*\S.*$",
+        description="Scopes asked of the provider (openid is always added).",
+    )
+    oidc_auto_create: Literal["manager", "analyst", "agent", "viewer"] | None = Field(
+        default=None,
+        description=(
+            "Role of a user created at their first single sign-on; none: only users an "
+            "administrator created (matched by confirmed e-mail address) may sign in."
+        ),
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
             raise ValueError("MANYI_SECRET_KEY must be set to a long random value in production")
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("MANYI_SECRET_KEY must be at least 32 characters in production")
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("MANYI_OIDC_CLIENT_ID must be set with MANYI_OIDC_ISSUER")
         return self
 
     @property

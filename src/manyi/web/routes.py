@@ -26,6 +26,7 @@ from manyi.edge.deps import (
     SettingsDep,
     session_user,
 )
+from manyi.domain.permissions import Permission, has_permission
 from manyi.errors import ManyiError, NotAuthenticated
 from manyi.i18n.jinja import enable_i18n
 from manyi.reporting.home import home_page
@@ -36,6 +37,10 @@ from manyi.web.security import csrf_ok, csrf_token, safe_next
 templates = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
 # Shared by every request: the language is bound per render (page_context), never here.
 enable_i18n(templates.env)
+# Templates ask the one permission map, never a role: {% if may(user, "users:manage") %}.
+templates.env.globals["may"] = lambda user, permission: (
+    user is not None and has_permission(user.role, Permission(permission))
+)
 router = APIRouter(include_in_schema=False)
 
 
