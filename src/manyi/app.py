@@ -26,6 +26,7 @@ from manyi.api.routes import (
     links,
     privacy,
     quality,
+    reports,
     responses,
     surveys,
     templates,
@@ -43,6 +44,7 @@ from manyi.web.embed import FrameAncestors
 from manyi.web.embed import router as embed_router
 from manyi.web.flagged import router as flagged_router
 from manyi.web.opt_out import router as opt_out_router
+from manyi.web.reports import router as reports_router
 from manyi.web.respondent import router as respondent_router
 from manyi.web.routes import error_page
 from manyi.web.routes import router as web_router
@@ -100,6 +102,7 @@ def create_app(
         delivery.router,
         contacts.router,
         events.router,
+        reports.router,
         users.router,
         departments.router,
     ):
@@ -112,6 +115,7 @@ def create_app(
     app.include_router(sso_router)
     app.include_router(opt_out_router)
     app.include_router(flagged_router)
+    app.include_router(reports_router)
     app.include_router(embed_router)
     app.include_router(respondent_router)
     app.mount(

@@ -19,6 +19,7 @@ from manyi.cli.errors import CommandLineError, reports_errors
 from manyi.cli.export import export_command
 from manyi.cli.organisation import channel_app, department_app, org_app, touchpoint_app
 from manyi.cli.privacy import privacy_app
+from manyi.cli.report import report_command
 from manyi.cli.text import text_command
 from manyi.errors import InvalidInput
 from manyi.ingestion.files import ERROR_KEY
@@ -44,6 +45,7 @@ app.add_typer(contacts_app, name="contacts")
 app.command("analyze")(analyze_command)
 app.command("text")(text_command)
 app.command("export")(export_command)
+app.command("report")(report_command)
 
 
 @db_app.command("upgrade")

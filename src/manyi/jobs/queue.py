@@ -22,9 +22,16 @@ from manyi.errors import ChannelError, Conflict, InvalidInput, NotFound
 from manyi.privacy.audit import PURGE_JOB
 from manyi.privacy.retention import purge
 from manyi.reporting.exports import exports_folder, remove_expired_exports, run_export_job
+from manyi.reporting.reports.schedules import ReportMail, send_due_reports
 from manyi.runtime import Database
 from manyi.surveys.campaigns import InvitationJob, record_send
-from manyi.surveys.email import EmailSend, MailTransport, SmtpTransport, send_invitation_email
+from manyi.surveys.email import (
+    EmailSend,
+    MailTransport,
+    SmtpTransport,
+    send_file_email,
+    send_invitation_email,
+)
 from manyi.surveys.reminders import send_reminders
 from manyi.surveys.schedule import apply_schedules
 from manyi.surveys.sms import HttpSmsGateway, SmsGateway
@@ -139,9 +146,11 @@ def build_queue(
     huey: Huey | None = None,
     mail_transport: MailTransport | None = None,
     sms_gateway: SmsGateway | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> JobQueue:
     """Build the queue and register its tasks (``mail_transport``: default SMTP;
-    ``sms_gateway``: default the HTTP gateway of the settings)."""
+    ``sms_gateway``: default the HTTP gateway of the settings; ``clock``: naive UTC now,
+    for the jobs that ask what is due)."""
     backend = "custom"
     if huey is None:
         huey, backend = make_huey(settings, immediate=immediate)
@@ -258,4 +267,29 @@ def build_queue(
     huey.periodic_task(
         crontab(minute="7", hour=str(settings.reminder_hour_utc)), name="reminder-sweep"
     )(run_reminders)
+    now = clock or (lambda: datetime.now(UTC).replace(tzinfo=None))
+
+    def deliver_report(mail: ReportMail) -> str:
+        return send_file_email(
+            settings,
+            transport,
+            to=mail.to,
+            subject=mail.subject,
+            text=mail.text,
+            attachment=mail.pdf,
+            filename=mail.filename,
+            language=mail.language,
+        )
+
+    def run_report_schedules() -> int:
+        # Every 10 minutes: the reports whose week or month has ended, rendered and e-mailed
+        # as PDF, once per schedule and period (docs/reports.md).
+        run = send_due_reports(
+            db, deliver=deliver_report, reports_dir=settings.data_dir / "reports", now=now()
+        )
+        if run.sent or run.failed:
+            log.info("scheduled reports: %d sent, %d failed", run.sent, run.failed)
+        return run.sent
+
+    huey.periodic_task(crontab(minute="*/10"), name="report-schedule")(run_report_schedules)
     return JobQueue(huey, enrich, backend, send_email, export, send_sms=send_sms, remind=remind)
