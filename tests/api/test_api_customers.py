@@ -25,6 +25,10 @@ def test_contact_fields_by_role(client: TestClient, db: Database, role: Role) ->
     _store(db)
     token = make_user_token(db, role, email=f"{role.value}@example.com")
     shown = client.get("/api/v1/customers/C-7", headers={"Authorization": f"Bearer {token}"})
+    if role == Role.VIEWER:  # dashboards only: no permission responses:view
+        assert shown.status_code == 403, shown.text
+        assert "13812345678" not in shown.text
+        return
     assert shown.status_code == 200, shown.text
     body = shown.json()
     sees = role in (Role.ADMIN, Role.MANAGER, Role.AGENT)
@@ -38,7 +42,7 @@ def test_contact_fields_by_role(client: TestClient, db: Database, role: Role) ->
 
 def test_an_unknown_customer_is_404_and_needs_a_token(client: TestClient, db: Database) -> None:
     assert client.get("/api/v1/customers/C-7").status_code == 401
-    token = make_user_token(db, Role.VIEWER, email="v@example.com")
+    token = make_user_token(db, Role.ANALYST, email="a@example.com")
     missing = client.get("/api/v1/customers/nobody", headers={"Authorization": f"Bearer {token}"})
     assert missing.status_code == 404
     assert "no customer 'nobody'" in missing.json()["error"]

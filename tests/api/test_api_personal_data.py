@@ -1,11 +1,13 @@
 """Personal data is redacted at intake; the API shows the original only to roles allowed
-to see personal data (admin, manager, agent), never to analysts or viewers."""
+to see personal data (admin, manager, agent), never to analysts; viewers do not read
+single responses or feedback items at all (no permission responses:view)."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
 from factories import good_answers, make_survey, make_user_token
+from manyi.accounts.service import create_token, create_user
 from manyi.domain.enums import Role
 from manyi.storage.database import Database
 
@@ -28,21 +30,25 @@ def test_feedback_text_is_shown_raw_only_to_roles_that_may_see_personal_data(
     analyst = _bearer(db, Role.ANALYST)
     viewer = _bearer(db, Role.VIEWER)
     assert client.get(f"/api/v1/feedback/{fid}", headers=manager).json()["text"] == RAW
-    for headers in (analyst, viewer):
-        assert client.get(f"/api/v1/feedback/{fid}", headers=headers).json()["text"] == REDACTED
-        listed = client.get("/api/v1/feedback", headers=headers).json()["data"]
-        assert [item["text"] for item in listed] == [REDACTED]
-        # searching for the phone number finds nothing: the stored text has none
-        found = client.get("/api/v1/feedback", params={"q": "13812345678"}, headers=headers)
-        assert found.json()["count"] == 0
+    assert client.get(f"/api/v1/feedback/{fid}", headers=analyst).json()["text"] == REDACTED
+    listed = client.get("/api/v1/feedback", headers=analyst).json()["data"]
+    assert [item["text"] for item in listed] == [REDACTED]
+    # searching for the phone number finds nothing: the stored text has none
+    found = client.get("/api/v1/feedback", params={"q": "13812345678"}, headers=analyst)
+    assert found.json()["count"] == 0
+    for url in (f"/api/v1/feedback/{fid}", "/api/v1/feedback"):
+        refused = client.get(url, headers=viewer)
+        assert refused.status_code == 403 and "13812345678" not in refused.text
 
 
 def test_open_answers_are_shown_raw_only_to_roles_that_may_see_personal_data(
     client: TestClient, db: Database
 ) -> None:
     survey = make_survey(db)
-    agent = _bearer(db, Role.AGENT)
-    body = {"answers": good_answers(comment=RAW)}
+    # Agents see their own department's responses: the touchpoint "repair" is care's.
+    create_user(db, "agent@example.com", "correct horse battery", Role.AGENT, department="care")
+    agent = {"Authorization": f"Bearer {create_token(db, 'agent@example.com')}"}
+    body = {"answers": good_answers(comment=RAW), "touchpoint": "repair"}
     created = client.post(f"/api/v1/surveys/{survey.id}/responses", json=body, headers=agent)
     assert created.status_code == 201, created.text
     rid = created.json()["id"]

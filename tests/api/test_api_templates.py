@@ -85,7 +85,7 @@ def test_create_from_template_refusals(
         "/api/v1/surveys/from-template", json={"template": "nps"}, headers=_viewer(db)
     )
     assert viewer.status_code == 403
-    assert viewer.json()["error"] == "the role viewer may not create surveys"
+    assert viewer.json()["error"] == "the role viewer lacks the permission surveys:design"
     unknown = client.post("/api/v1/surveys/from-template", json={"template": "x"}, headers=auth)
     assert unknown.status_code == 404
     assert unknown.json()["error"].startswith("no survey template 'x'; templates: ces, csat")
@@ -170,7 +170,7 @@ def test_revision_refusals_change_nothing(
         f"/api/v1/surveys/{sid}/definition", json=survey_definition(), headers=_viewer(db)
     )
     assert viewer.status_code == 403
-    assert viewer.json()["error"] == "the role viewer may not edit surveys"
+    assert viewer.json()["error"] == "the role viewer lacks the permission surveys:design"
     missing = client.put("/api/v1/surveys/999/definition", json=survey_definition(), headers=auth)
     assert missing.status_code == 404
     assert client.get(f"/api/v1/surveys/{sid}", headers=auth).json()["version"] == 1

@@ -247,7 +247,7 @@ def test_only_administrators_export_or_erase(db: Database, client: TestClient, r
         client.delete("/api/v1/customers/C-100", headers=headers),
     ):
         assert response.status_code == 403
-        assert "administrators only" in response.json()["error"]
+        assert "lacks the permission personal:requests" in response.json()["error"]
     with db.session() as s:
         assert s.scalars(select(CustomerRow.external_id)).all() == ["C-100"]
     assert audit_log(db).count == 0

@@ -17,11 +17,13 @@ without a department is visible only to unscoped users.
 from __future__ import annotations
 
 from manyi.accounts.service import User
+from manyi.domain.permissions import Permission, has_permission
 from manyi.domain.scope import (
     EVERYTHING,
     ROLE_REACH,
     DepartmentScope,
     Reach,
+    Reader,
     ancestors,
     scope_for,
 )
@@ -30,7 +32,7 @@ from manyi.storage.database import Database
 from manyi.storage.organisation import department_id, department_tree
 from manyi.storage.organisation import set_department_parent as store_parent
 
-__all__ = ["DepartmentScope", "department_scope", "set_department_parent"]
+__all__ = ["DepartmentScope", "Reader", "department_scope", "reader_of", "set_department_parent"]
 
 
 def department_scope(db: Database, user: User) -> DepartmentScope:
@@ -40,6 +42,17 @@ def department_scope(db: Database, user: User) -> DepartmentScope:
     with db.session() as s:
         parents = department_tree(s) if user.department_id is not None else {}
     return scope_for(user.role, user.department_id, parents)
+
+
+def reader_of(db: Database, user: User) -> Reader:
+    """``user`` as the read side sees them: their scope, whether personal data is shown
+    unmasked (``Permission.VIEW_PERSONAL_DATA``), and their id and e-mail for the audit log."""
+    return Reader(
+        department_scope(db, user),
+        has_permission(user.role, Permission.VIEW_PERSONAL_DATA),
+        user.id,
+        user.email,
+    )
 
 
 def set_department_parent(db: Database, code: str, parent_code: str | None) -> None:

@@ -4,8 +4,6 @@ pages, and are re-exported here for the API routes and for code written against 
 from __future__ import annotations
 
 from manyi.edge.deps import (
-    DESIGNERS,
-    WRITERS,
     CurrentUser,
     DbDep,
     QueueDep,
@@ -14,12 +12,10 @@ from manyi.edge.deps import (
     get_db,
     get_queue,
     get_settings,
-    require,
+    requires,
 )
 
 __all__ = [
-    "DESIGNERS",
-    "WRITERS",
     "CurrentUser",
     "DbDep",
     "QueueDep",
@@ -28,5 +24,5 @@ __all__ = [
     "get_db",
     "get_queue",
     "get_settings",
-    "require",
+    "requires",
 ]

@@ -1,12 +1,14 @@
 """Who may read personal data (PIPL/GDPR: the minimum of people who need it).
 
 Intake stores feedback texts and open answers redacted; the original, where kept, is
-shown only to these roles: administrators, managers who own the follow-up, and agents
-who call the customer back. Analysts and viewers work on redacted text, and see a
-customer's name, phone and e-mail only masked (:func:`mask_contact`).
+shown only to the roles with ``Permission.VIEW_PERSONAL_DATA`` in the one role →
+permission map (:mod:`manyi.domain.permissions`): administrators, managers who own the
+follow-up, and agents who call the customer back. Analysts and viewers work on redacted
+text, and see a customer's name, phone and e-mail only masked (:func:`mask_contact`).
 
-Requests about one person's data as a whole (export, erasure) and the audit log are for
-administrators only (:func:`may_handle_personal_data_requests`).
+Requests about one person's data as a whole (export, erasure) and retention need
+``Permission.HANDLE_PERSONAL_DATA_REQUESTS`` (administrators only,
+:func:`may_handle_personal_data_requests`).
 """
 
 from __future__ import annotations
@@ -17,22 +19,20 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from manyi.domain.enums import Role
-
-PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
-#: Roles that may export or erase one customer's data, set retention and read the audit log.
-PERSONAL_DATA_REQUEST_ROLES = frozenset({Role.ADMIN})
+from manyi.domain.permissions import Permission, has_permission
 
 ContactField = Literal["name", "phone", "email"]
 CONTACT_FIELDS: tuple[ContactField, ...] = ("name", "phone", "email")
 
 
 def may_see_personal_data(role: Role) -> bool:
-    return role in PERSONAL_DATA_ROLES
+    """Unmasked contact fields and the originals of redacted texts (the permission map)."""
+    return has_permission(role, Permission.VIEW_PERSONAL_DATA)
 
 
 def may_handle_personal_data_requests(role: Role) -> bool:
-    """Export, erasure, retention and the audit log: administrators only."""
-    return role in PERSONAL_DATA_REQUEST_ROLES
+    """One person's export and erasure, retention (the permission map: administrators)."""
+    return has_permission(role, Permission.HANDLE_PERSONAL_DATA_REQUESTS)
 
 
 def mask_contact(role: Role, field: ContactField, value: str | None) -> str | None:

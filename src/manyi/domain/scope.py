@@ -109,3 +109,25 @@ def scope_for(
     if department_id is None:
         return EVERYTHING  # a company-wide manager, analyst or viewer
     return DepartmentScope(subtree(parents, department_id))
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads stored data, as the read side needs it: which departments they see,
+    whether personal data is shown to them unmasked, and who they are for the audit log
+    (``manyi.accounts.scope.reader_of`` builds one for a user).
+
+    The default is the system itself (a job, the CLI): everything, masked, not audited.
+    """
+
+    scope: DepartmentScope = EVERYTHING
+    #: Unmasked contact fields and the originals of redacted texts
+    #: (``Permission.VIEW_PERSONAL_DATA``); every such view is audited.
+    personal_data: bool = False
+    user_id: int | None = None
+    #: The audit log's ``actor``: the user's e-mail.
+    label: str = ""
+
+
+#: The system itself reading (jobs, the CLI): everything, masked, not audited.
+SYSTEM = Reader()

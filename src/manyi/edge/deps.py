@@ -13,7 +13,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from manyi.accounts.service import User, get_user, user_for_token
 from manyi.accounts.throttle import LoginThrottle
 from manyi.config import Settings
-from manyi.domain.enums import Role
 from manyi.domain.permissions import Permission, has_permission
 from manyi.errors import NotAllowed, NotAuthenticated
 from manyi.runtime import Database
@@ -70,15 +69,6 @@ def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
-
-WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST, Role.AGENT})
-DESIGNERS = frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST})
-
-
-def require(user: User, roles: frozenset[Role], action: str) -> None:
-    if user.role not in roles:
-        raise NotAllowed(f"the role {user.role.value} may not {action}")
-
 
 @dataclass
 class LoginRequired(NotAuthenticated):

@@ -7,11 +7,13 @@ import re
 from typing import Any
 
 from manyi.domain.enums import Role
-from manyi.domain.privacy import CONTACT_FIELDS, mask_contact
+from manyi.domain.privacy import CONTACT_FIELDS, mask_contact, may_see_personal_data
+from manyi.domain.scope import SYSTEM, Reader
 from manyi.errors import InvalidInput, NotFound
 from manyi.privacy.audit import Actor
 from manyi.storage.audit import add_audit_entry
 from manyi.storage.database import Database
+from manyi.storage.personal_views import record_personal_data_views
 from manyi.storage.privacy import customer_data, customer_summary, erase_customer
 
 SUBJECT = "customer"
@@ -30,14 +32,19 @@ def _checked(external_id: str) -> str:
     return cleaned
 
 
-def customer_view(db: Database, external_id: str, role: Role) -> dict[str, Any]:
+def customer_view(
+    db: Database, external_id: str, role: Role, *, reader: Reader = SYSTEM
+) -> dict[str, Any]:
     """A customer as ``role`` may see them: contact fields masked for analysts and
-    viewers (:func:`manyi.domain.privacy.mask_contact`); NotFound when unknown."""
+    viewers (:func:`manyi.domain.privacy.mask_contact`); NotFound when unknown. Shown
+    unmasked to a ``reader`` with personal data, the view is recorded in the audit log."""
     external_id = _checked(external_id)
     with db.session() as s:
         found = customer_summary(s, external_id)
-    if found is None:
-        raise NotFound(f"no customer {external_id!r}")
+        if found is None:
+            raise NotFound(f"no customer {external_id!r}")
+        if may_see_personal_data(role) and any(found[name] for name in CONTACT_FIELDS):
+            record_personal_data_views(s, reader, SUBJECT, [external_id])
     for name in CONTACT_FIELDS:
         found[name] = mask_contact(role, name, found[name])
     return found

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from manyi.domain.enums import QualityFlag
+from manyi.domain.scope import EVERYTHING, SYSTEM, DepartmentScope, Reader
 from manyi.domain.survey import LocalText
 from manyi.errors import InvalidInput, NotFound
 from manyi.stats.comparisons_means import welch_pair
@@ -30,6 +31,9 @@ from manyi.storage.exclusions import (
     scores_by_incentive,
     set_exclusion,
 )
+from manyi.storage.personal_views import record_personal_data_views
+from manyi.storage.responses import response_by_id
+from manyi.storage.scoping import touchpoint_department
 from manyi.storage.surveys import current_surveys, survey_row
 from manyi.storage.tables import ResponseRow
 from manyi.storage.types import utcnow
@@ -99,10 +103,11 @@ def flagged_responses(
     decision: str | None = None,
     limit: int = PAGE_SIZE,
     offset: int = 0,
-    personal_data: bool = False,
+    reader: Reader = SYSTEM,
 ) -> FlaggedPage:
-    """One page of the responses to review, newest first: those with a quality flag
-    (``flag``: only this one) or a decision (``decision``: open, excluded or kept)."""
+    """One page of the responses to review in the reader's departments, newest first:
+    those with a quality flag (``flag``: only this one) or a decision (``decision``:
+    open, excluded or kept). Shown originals of redacted answers are audited."""
     if decision is not None and decision not in DECISIONS:
         raise InvalidInput(f"unknown decision {decision!r}; one of {', '.join(DECISIONS)}")
     if offset < 0 or not 1 <= limit <= 500:
@@ -115,12 +120,14 @@ def flagged_responses(
             decision=decision,
             limit=limit,
             offset=offset,
+            scope=reader.scope,
         )
+        record_personal_data_views(s, reader, "response", [r.id for r in rows if r.raw_answers])
         titles = [
             (c.id, LocalText.model_validate(c.definition["title"])) for c in current_surveys(s)
         ]
         surveys = [(sid, title.get("zh-CN"), title.get("en")) for sid, title in titles]
-        items = [_item(r, personal_data) for r in rows]
+        items = [_item(r, reader.personal_data) for r in rows]
     return FlaggedPage(items, count, limit, offset, surveys)
 
 
@@ -131,13 +138,18 @@ def decide_exclusion(
     excluded: bool | None,
     reason: str | None = None,
     user_id: int | None = None,
+    scope: DepartmentScope = EVERYTHING,
 ) -> ExclusionChange:
     """Exclude a response from the aggregates (``excluded`` True, with a ``reason``), keep
-    it despite its flags (False), or forget the decision (None)."""
+    it despite its flags (False), or forget the decision (None). A response outside
+    ``scope`` is NotFound, as if it did not exist."""
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > MAX_REASON:
         raise InvalidInput(f"the reason is longer than {MAX_REASON} characters")
     with db.session() as s:
+        row = response_by_id(s, response_id)
+        if row is None or not scope.allows(touchpoint_department(s, row.touchpoint_id)):
+            raise NotFound(f"no response with id {response_id}")
         change = set_exclusion(
             s, response_id, excluded=excluded, reason=reason, user_id=user_id, now=utcnow()
         )

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from manyi.domain.enums import QuestionKind, SurveyStatus
+from manyi.domain.scope import EVERYTHING, DepartmentScope
 from manyi.domain.survey import SurveyDefinition
 from manyi.reporting.themes import FeedbackThemes, feedback_themes
 from manyi.stats.metrics import CsatResult, NpsResult, csat, nps
@@ -64,15 +65,17 @@ def survey_overview(
     days: int = 30,
     now: datetime | None = None,
     include_flagged: bool = False,
+    scope: DepartmentScope = EVERYTHING,
 ) -> list[SurveyOverview]:
-    """Each survey with its response counts and the window's NPS and CSAT."""
+    """Each survey with its response counts and the window's NPS and CSAT, counting only
+    the responses of ``scope``'s departments."""
     since = (now or utcnow()) - timedelta(days=days)
     out: list[SurveyOverview] = []
     with db.session() as s:
-        totals = response_counts(s)
-        recent = response_counts(s, since)
-        flagged = counts_of_quality(s, FLAGGED, since)
-        excluded = counts_of_quality(s, EXCLUDED, since)
+        totals = response_counts(s, scope=scope)
+        recent = response_counts(s, since, scope=scope)
+        flagged = counts_of_quality(s, FLAGGED, since, scope)
+        excluded = counts_of_quality(s, EXCLUDED, since, scope)
         for current in current_surveys(s):
             definition = SurveyDefinition.model_validate(current.definition)
             nps_q = next((q for q in definition.questions if q.kind == QuestionKind.NPS), None)
@@ -81,7 +84,12 @@ def survey_overview(
             if nps_q is not None:
                 scores = _scores(
                     score_histogram(
-                        s, current.id, nps_q.code, since, include_flagged=include_flagged
+                        s,
+                        current.id,
+                        nps_q.code,
+                        since,
+                        include_flagged=include_flagged,
+                        scope=scope,
                     )
                 )
                 nps_result = nps(scores) if scores.size else None
@@ -90,7 +98,12 @@ def survey_overview(
                 scale = (csat_q.scale.min, csat_q.scale.max)
                 scores = _scores(
                     score_histogram(
-                        s, current.id, csat_q.code, since, include_flagged=include_flagged
+                        s,
+                        current.id,
+                        csat_q.code,
+                        since,
+                        include_flagged=include_flagged,
+                        scope=scope,
                     )
                 )
                 csat_result = csat(scores, scale=scale) if scores.size >= 2 else None
@@ -123,13 +136,18 @@ class HomePage:
 
 
 def home_page(
-    db: Database, *, days: int = 30, now: datetime | None = None, include_flagged: bool = False
+    db: Database,
+    *,
+    days: int = 30,
+    now: datetime | None = None,
+    include_flagged: bool = False,
+    scope: DepartmentScope = EVERYTHING,
 ) -> HomePage:
-    """Everything the home page shows, for the last ``days`` days.
+    """Everything the home page shows, for the last ``days`` days, of ``scope``'s departments.
 
     ``include_flagged``: count responses with a quality flag in NPS and CSAT too.
     """
     return HomePage(
-        survey_overview(db, days=days, now=now, include_flagged=include_flagged),
-        feedback_themes(db, days=days, now=now),
+        survey_overview(db, days=days, now=now, include_flagged=include_flagged, scope=scope),
+        feedback_themes(db, days=days, now=now, scope=scope),
     )

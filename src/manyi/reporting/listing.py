@@ -1,4 +1,8 @@
-"""Listing and filtering stored responses and feedback items (paginated)."""
+"""Listing and filtering stored responses and feedback items (paginated), as a
+:class:`~manyi.domain.scope.Reader` may see them: only their departments' rows (another
+department's row answers 404, as if it did not exist), personal data unmasked only with
+the permission, and each item shown with personal data recorded in the audit log
+(:mod:`manyi.storage.personal_views`)."""
 
 from __future__ import annotations
 
@@ -6,11 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from manyi.domain.scope import SYSTEM, Reader
 from manyi.errors import InvalidInput, NotFound
 from manyi.storage.database import Database
 from manyi.storage.feedback import feedback_by_id, feedback_page
+from manyi.storage.personal_views import record_personal_data_views
 from manyi.storage.references import Codes, codes
 from manyi.storage.responses import response_by_id, response_page
+from manyi.storage.scoping import touchpoint_department
 from manyi.storage.surveys import survey_row
 from manyi.storage.tables import FeedbackItemRow, ResponseRow
 
@@ -65,26 +74,45 @@ def list_responses(
     flagged: bool | None = None,
     limit: int = 100,
     offset: int = 0,
-    personal_data: bool = False,
+    reader: Reader = SYSTEM,
 ) -> Page:
-    """A page of a survey's responses, newest first; ``personal_data``: show raw open answers."""
+    """A page of a survey's responses in the reader's departments, newest first (raw open
+    answers for a reader with personal data)."""
     _check_page(limit, offset)
     with db.session() as s:
         if survey_row(s, survey_id) is None:
             raise NotFound(f"no survey with id {survey_id}")
         rows, count = response_page(
-            s, survey_id, since=since, until=until, flagged=flagged, limit=limit, offset=offset
+            s,
+            survey_id,
+            since=since,
+            until=until,
+            flagged=flagged,
+            limit=limit,
+            offset=offset,
+            scope=reader.scope,
         )
         maps = codes(s)
-        return Page([_response_dict(r, maps, personal_data) for r in rows], count, limit, offset)
+        _audit_responses(s, reader, rows)
+        return Page(
+            [_response_dict(r, maps, reader.personal_data) for r in rows], count, limit, offset
+        )
 
 
-def get_response(db: Database, response_id: int, *, personal_data: bool = False) -> dict[str, Any]:
+def _audit_responses(s: Session, reader: Reader, rows: list[ResponseRow]) -> None:
+    # Only responses whose originals differ from the stored redacted text show personal data.
+    shown = [r.id for r in rows if r.raw_answers]
+    record_personal_data_views(s, reader, "response", shown)
+
+
+def get_response(db: Database, response_id: int, *, reader: Reader = SYSTEM) -> dict[str, Any]:
+    """One response; NotFound also when it lies outside the reader's departments."""
     with db.session() as s:
         row = response_by_id(s, response_id)
-        if row is None:
+        if row is None or not reader.scope.allows(touchpoint_department(s, row.touchpoint_id)):
             raise NotFound(f"no response with id {response_id}")
-        return _response_dict(row, codes(s), personal_data)
+        _audit_responses(s, reader, [row])
+        return _response_dict(row, codes(s), reader.personal_data)
 
 
 def _feedback_dict(f: FeedbackItemRow, refs: Codes, personal_data: bool) -> dict[str, Any]:
@@ -120,9 +148,10 @@ def list_feedback(
     q: str | None = None,
     limit: int = 100,
     offset: int = 0,
-    personal_data: bool = False,
+    reader: Reader = SYSTEM,
 ) -> Page:
-    """A page of feedback items, newest first; ``personal_data``: show the original texts."""
+    """A page of the feedback items of the reader's departments, newest first (the
+    original texts for a reader with personal data)."""
     _check_page(limit, offset)
     with db.session() as s:
         rows, count = feedback_page(
@@ -134,14 +163,24 @@ def list_feedback(
             q=q,
             limit=limit,
             offset=offset,
+            scope=reader.scope,
         )
         maps = codes(s)
-        return Page([_feedback_dict(r, maps, personal_data) for r in rows], count, limit, offset)
+        _audit_feedback(s, reader, rows)
+        return Page(
+            [_feedback_dict(r, maps, reader.personal_data) for r in rows], count, limit, offset
+        )
 
 
-def get_feedback(db: Database, feedback_id: int, *, personal_data: bool = False) -> dict[str, Any]:
+def _audit_feedback(s: Session, reader: Reader, rows: list[FeedbackItemRow]) -> None:
+    record_personal_data_views(s, reader, "feedback", [r.id for r in rows if r.raw_text])
+
+
+def get_feedback(db: Database, feedback_id: int, *, reader: Reader = SYSTEM) -> dict[str, Any]:
+    """One feedback item; NotFound also when it lies outside the reader's departments."""
     with db.session() as s:
         row = feedback_by_id(s, feedback_id)
-        if row is None:
+        if row is None or not reader.scope.allows(row.department_id):
             raise NotFound(f"no feedback item with id {feedback_id}")
-        return _feedback_dict(row, codes(s), personal_data)
+        _audit_feedback(s, reader, [row])
+        return _feedback_dict(row, codes(s), reader.personal_data)

@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from manyi.domain.scope import EVERYTHING, DepartmentScope
 from manyi.errors import InvalidInput, NotFound
 from manyi.stats.metrics import two_proportion_z, wilson_interval
 from manyi.stats.multiple_testing import benjamini_hochberg
@@ -110,16 +111,22 @@ def _names(
 
 
 def feedback_themes(
-    db: Database, *, days: int = 30, now: datetime | None = None, top: int = 10
+    db: Database,
+    *,
+    days: int = 30,
+    now: datetime | None = None,
+    top: int = 10,
+    scope: DepartmentScope = EVERYTHING,
 ) -> FeedbackThemes:
-    """Sentiment and the ``top`` most mentioned aspects of the last ``days`` days."""
+    """Sentiment and the ``top`` most mentioned aspects of the last ``days`` days (of the
+    texts of ``scope``'s departments)."""
     since = (now or utcnow()) - timedelta(days=days)
     before = since - timedelta(days=days)
     with db.session() as s:
-        counts = mention_counts(s, since)
-        then = mention_counts(s, before, since)
-        analysed, sentiment = enriched_sentiment(s, since)
-        pending = pending_feedback_count(s, since)
+        counts = mention_counts(s, since, scope=scope)
+        then = mention_counts(s, before, since, scope=scope)
+        analysed, sentiment = enriched_sentiment(s, since, scope)
+        pending = pending_feedback_count(s, since, scope)
         listed = sorted(counts.items(), key=lambda kv: (-kv[1].total(), kv[0]))[:top]
         stored = aspect_names(s, [code for code, _ in listed])
     themes = []
@@ -235,8 +242,10 @@ def theme_comments(
     now: datetime | None = None,
     page: int = 1,
     per_page: int = PAGE_SIZE,
+    scope: DepartmentScope = EVERYTHING,
 ) -> ThemeComments:
-    """The comments of the last ``days`` days that mention aspect ``code``, newest first.
+    """The comments of the last ``days`` days that mention aspect ``code``, newest first
+    (only those of ``scope``'s departments).
 
     Parameters
     ----------
@@ -263,14 +272,20 @@ def theme_comments(
         raise InvalidInput("page and per_page start at 1")
     since = (now or utcnow()) - timedelta(days=days)
     with db.session() as s:
-        counts = aspect_label_counts(s, code, since)
+        counts = aspect_label_counts(s, code, since, scope)
         if not counts and code not in default_taxonomy():
             raise NotFound(f"no aspect {code!r} mentioned in the last {days} days")
         total = counts[label] if label is not None else counts.total()
         comments = [
             _comment(m)
             for m in mention_texts(
-                s, code, since, label=label, limit=per_page, offset=(page - 1) * per_page
+                s,
+                code,
+                since,
+                label=label,
+                limit=per_page,
+                offset=(page - 1) * per_page,
+                scope=scope,
             )
         ]
         stored = aspect_names(s, [code]).get(code)

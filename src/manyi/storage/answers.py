@@ -9,7 +9,9 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from manyi.domain.scope import DepartmentScope
 from manyi.storage.exclusions import counted_up_to
+from manyi.storage.scoping import answer_in_scope
 from manyi.storage.tables import AnswerRow
 
 ANSWERS = cast(Table, AnswerRow.__table__)
@@ -65,8 +67,10 @@ def score_histogram(
     since: datetime,
     *,
     include_flagged: bool = False,
+    scope: DepartmentScope | None = None,
 ) -> list[tuple[float, int]]:
-    """(value, count) of a question's numeric answers since ``since``.
+    """(value, count) of a question's numeric answers since ``since`` (of ``scope``'s
+    departments: a restricted scope adds a semi-join to the scoped responses).
 
     Responses with a quality flag (speeder, straight-liner, duplicate, …) that no analyst
     kept are left out unless ``include_flagged``; those an analyst excluded always are.
@@ -82,6 +86,7 @@ def score_histogram(
             AnswerRow.submitted_at >= since,
             AnswerRow.value.is_not(None),
             AnswerRow.quality <= counted_up_to(include_flagged),
+            answer_in_scope(scope),
         )
         .group_by(AnswerRow.value)
     )

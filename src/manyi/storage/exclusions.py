@@ -23,8 +23,11 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from manyi.domain.scope import DepartmentScope
 from manyi.storage.paging import fetch_page
 from manyi.storage.quality import quality_flag_count
+from manyi.storage.rollups import refresh_responses
+from manyi.storage.scoping import response_in_scope
 from manyi.storage.tables import AnswerRow, InvitationRow, ResponseRow, SurveyDraftRow
 
 COUNTED = 0
@@ -72,6 +75,7 @@ def set_exclusion(
     if row is None:
         return None
     quality = quality_of(row.quality_flags or [], excluded)
+    changed = quality != row.quality
     row.excluded = excluded
     row.exclusion_reason = reason if excluded is not None else None
     row.reviewed_at = now if excluded is not None else None
@@ -81,6 +85,9 @@ def set_exclusion(
     session.execute(
         update(AnswerRow).where(AnswerRow.response_id == response_id).values(quality=quality)
     )
+    if changed:
+        # The dashboards' rollups count by quality: recompute the response's day.
+        refresh_responses(session, [response_id])
     return ExclusionChange(row.id, row.survey_id, excluded, quality)
 
 
@@ -97,11 +104,12 @@ def reviewable_page(
     decision: str | None = None,
     limit: int,
     offset: int,
+    scope: DepartmentScope | None = None,
 ) -> tuple[list[ResponseRow], int]:
     """Responses to review, newest first: those with a quality flag (``flag``: only those
     with this one) or an analyst's decision. ``decision``: "open" (none yet),
     "excluded", "kept" or None (all)."""
-    query: Select[Any] = select(ResponseRow).where(_reviewable(session))
+    query: Select[Any] = select(ResponseRow).where(_reviewable(session), response_in_scope(scope))
     if survey_id is not None:
         query = query.where(ResponseRow.survey_id == survey_id)
     if flag is not None:
@@ -123,12 +131,15 @@ def has_flag(session: Session, flag: str) -> Any:
 
 
 def counts_of_quality(
-    session: Session, quality: int, since: datetime | None = None
+    session: Session,
+    quality: int,
+    since: datetime | None = None,
+    scope: DepartmentScope | None = None,
 ) -> dict[int, int]:
-    """survey id -> responses (since ``since``) of one quality class."""
+    """survey id -> responses (since ``since``; of ``scope``) of one quality class."""
     query = (
         select(ResponseRow.survey_id, func.count())
-        .where(ResponseRow.quality == quality)
+        .where(ResponseRow.quality == quality, response_in_scope(scope))
         .group_by(ResponseRow.survey_id)
     )
     if since is not None:

@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from manyi.domain.scope import DepartmentScope
 from manyi.storage.insert import insert_ignore
 from manyi.storage.paging import fetch_page
+from manyi.storage.scoping import feedback_in_scope
 from manyi.storage.tables import DepartmentRow, FeedbackItemRow
 
 #: (id, external_id, idempotency_key) of an inserted feedback item.
@@ -79,12 +81,14 @@ def feedback_page(
     q: str | None = None,
     limit: int,
     offset: int,
+    scope: DepartmentScope | None = None,
 ) -> tuple[list[FeedbackItemRow], int]:
     """Feedback items that occurred in [since, until), newest first: one page and the total.
 
-    ``department`` is a department code; ``q`` keeps items whose (redacted) text contains it.
+    ``department`` is a department code; ``q`` keeps items whose (redacted) text contains it;
+    ``scope``: only the items of these departments (storage/scoping.py).
     """
-    query = select(FeedbackItemRow)
+    query = select(FeedbackItemRow).where(feedback_in_scope(scope))
     if kind:
         query = query.where(FeedbackItemRow.kind == kind)
     if department:

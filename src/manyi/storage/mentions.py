@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from manyi.domain.scope import DepartmentScope
+from manyi.storage.scoping import answer_in_scope, feedback_in_scope, mention_in_scope
 from manyi.storage.tables import (
     AnswerEnrichmentRow,
     AnswerRow,
@@ -46,20 +48,26 @@ class MentionText:
     evidence: str | None
 
 
-def _window(since: datetime, until: datetime | None) -> ColumnElement[bool]:
+def _window(
+    since: datetime, until: datetime | None, scope: DepartmentScope | None = None
+) -> ColumnElement[bool]:
     condition = (AspectMentionRow.occurred_at >= since) & AspectMentionRow.counted
     if until is not None:
         condition &= AspectMentionRow.occurred_at < until
-    return condition
+    return condition & mention_in_scope(scope)
 
 
 def mention_counts(
-    session: Session, since: datetime, until: datetime | None = None
+    session: Session,
+    since: datetime,
+    until: datetime | None = None,
+    scope: DepartmentScope | None = None,
 ) -> dict[str, Counter[str]]:
-    """aspect -> {label: mentions} in [since, until), duplicates of feedback left out."""
+    """aspect -> {label: mentions} in [since, until), duplicates of feedback left out
+    (only the texts of ``scope``'s departments, storage/scoping.py)."""
     rows = session.execute(
         select(AspectMentionRow.aspect, AspectMentionRow.label, func.count())
-        .where(_window(since, until))
+        .where(_window(since, until, scope))
         .group_by(AspectMentionRow.aspect, AspectMentionRow.label)
     ).all()
     out: dict[str, Counter[str]] = {}
@@ -85,8 +93,10 @@ def aspect_names(session: Session, codes: list[str]) -> dict[str, AspectName]:
     return {str(code): AspectName(str(name), dimension) for code, name, dimension in rows}
 
 
-def enriched_sentiment(session: Session, since: datetime) -> tuple[int, Counter[str]]:
-    """How many texts of the window are enriched, and their sentiment labels.
+def enriched_sentiment(
+    session: Session, since: datetime, scope: DepartmentScope | None = None
+) -> tuple[int, Counter[str]]:
+    """How many texts of the window (of ``scope``) are enriched, and their sentiment labels.
 
     Feedback items count by ``occurred_at`` (duplicates left out), open answers by the
     answer's ``submitted_at``.
@@ -97,13 +107,14 @@ def enriched_sentiment(session: Session, since: datetime) -> tuple[int, Counter[
             FeedbackItemRow.occurred_at >= since,
             ~FeedbackItemRow.is_duplicate,
             FeedbackItemRow.enriched_at.is_not(None),
+            feedback_in_scope(scope),
         )
         .group_by(FeedbackItemRow.sentiment_label)
     )
     answers = (
         select(AnswerEnrichmentRow.sentiment_label.label("label"), func.count().label("n"))
         .join(AnswerRow, AnswerRow.id == AnswerEnrichmentRow.answer_id)
-        .where(AnswerRow.submitted_at >= since)
+        .where(AnswerRow.submitted_at >= since, answer_in_scope(scope))
         .group_by(AnswerEnrichmentRow.sentiment_label)
     )
     total = 0
@@ -115,25 +126,31 @@ def enriched_sentiment(session: Session, since: datetime) -> tuple[int, Counter[
     return total, labels
 
 
-def pending_feedback_count(session: Session, since: datetime) -> int:
-    """Feedback items of the window that the enrichment job has not analysed yet."""
+def pending_feedback_count(
+    session: Session, since: datetime, scope: DepartmentScope | None = None
+) -> int:
+    """Feedback items of the window (of ``scope``) that the enrichment job has not
+    analysed yet."""
     return int(
         session.scalar(
             select(func.count()).where(
                 FeedbackItemRow.occurred_at >= since,
                 ~FeedbackItemRow.is_duplicate,
                 FeedbackItemRow.enriched_at.is_(None),
+                feedback_in_scope(scope),
             )
         )
         or 0
     )
 
 
-def aspect_label_counts(session: Session, code: str, since: datetime) -> Counter[str]:
-    """{label: mentions} of one aspect since ``since``."""
+def aspect_label_counts(
+    session: Session, code: str, since: datetime, scope: DepartmentScope | None = None
+) -> Counter[str]:
+    """{label: mentions} of one aspect since ``since`` (in ``scope``)."""
     rows = session.execute(
         select(AspectMentionRow.label, func.count())
-        .where(_window(since, None), AspectMentionRow.aspect == code)
+        .where(_window(since, None, scope), AspectMentionRow.aspect == code)
         .group_by(AspectMentionRow.label)
     ).all()
     return Counter({str(label): int(n) for label, n in rows})
@@ -165,9 +182,11 @@ def mention_texts(
     label: str | None,
     limit: int,
     offset: int,
+    scope: DepartmentScope | None = None,
 ) -> list[MentionText]:
-    """The texts mentioning aspect ``code`` since ``since``, newest first, one page of them."""
-    condition = _window(since, None) & (AspectMentionRow.aspect == code)
+    """The texts mentioning aspect ``code`` since ``since`` (in ``scope``), newest first,
+    one page of them."""
+    condition = _window(since, None, scope) & (AspectMentionRow.aspect == code)
     if label is not None:
         condition &= AspectMentionRow.label == label
     feedback = _mention_text_select(

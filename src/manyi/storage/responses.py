@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from manyi.domain.scope import DepartmentScope
 from manyi.storage.insert import insert_ignore
 from manyi.storage.paging import fetch_page
 from manyi.storage.quality import quality_flag_count
+from manyi.storage.scoping import response_in_scope
 from manyi.storage.tables import ResponseRow
 
 
@@ -93,13 +95,16 @@ def response_page(
     flagged: bool | None = None,
     limit: int,
     offset: int,
+    scope: DepartmentScope | None = None,
 ) -> tuple[list[ResponseRow], int]:
     """A survey's responses submitted in [since, until), newest first: one page and the total.
 
     ``flagged``: True keeps only responses with a quality flag, False only those without,
-    None both.
+    None both. ``scope``: only the responses of these departments (storage/scoping.py).
     """
-    query = select(ResponseRow).where(ResponseRow.survey_id == survey_id)
+    query = select(ResponseRow).where(
+        ResponseRow.survey_id == survey_id, response_in_scope(scope)
+    )
     if since:
         query = query.where(ResponseRow.submitted_at >= since)
     if until:
@@ -118,10 +123,16 @@ def response_counts(
     *,
     flagged_only: bool = False,
     survey_ids: Iterable[int] | None = None,
+    scope: DepartmentScope | None = None,
 ) -> dict[int, int]:
     """survey id -> stored responses (since ``since``; only those with a quality flag if
-    asked; only the surveys ``survey_ids`` if given), for the surveys that have any."""
-    query = select(ResponseRow.survey_id, func.count()).group_by(ResponseRow.survey_id)
+    asked; only the surveys ``survey_ids`` if given; only those of ``scope``), for the
+    surveys that have any."""
+    query = (
+        select(ResponseRow.survey_id, func.count())
+        .where(response_in_scope(scope))
+        .group_by(ResponseRow.survey_id)
+    )
     if survey_ids is not None:
         ids = list(survey_ids)
         if not ids:

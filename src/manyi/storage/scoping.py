@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import Session
 
 from manyi.domain.scope import DepartmentScope
 from manyi.storage.tables import (
@@ -102,4 +103,13 @@ def mention_in_scope(scope: DepartmentScope | None) -> ColumnElement[bool]:
     return or_(
         AspectMentionRow.feedback_id.in_(feedback),
         AspectMentionRow.answer_id.in_(answers),
+    )
+
+
+def touchpoint_department(session: Session, touchpoint_id: int | None) -> int | None:
+    """The department of a touchpoint (a response's department), or None."""
+    if touchpoint_id is None:
+        return None
+    return session.scalar(
+        select(TouchpointRow.department_id).where(TouchpointRow.id == touchpoint_id)
     )

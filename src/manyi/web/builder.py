@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from manyi.accounts.service import User
 from manyi.domain.enums import QuestionKind, ServqualDimension, SurveyStatus
+from manyi.domain.permissions import Permission
 from manyi.domain.questions import KINDS
-from manyi.edge.deps import DESIGNERS, DbDep, PageUser, SettingsDep, require
+from manyi.edge.deps import DbDep, SettingsDep, page_requires
 from manyi.i18n import N_, gettext
 from manyi.surveys.builder import (
     BuilderView,
@@ -117,13 +118,8 @@ OPERATOR_NAMES: Mapping[str, str] = {
 }
 
 
-def designer(user: PageUser) -> User:
-    """The signed-in user, when the role may design surveys (else the 403 page)."""
-    require(user, DESIGNERS, "design surveys")
-    return user
-
-
-Designer = Annotated[User, Depends(designer)]
+#: The signed-in user, when the role may design surveys (else the 403 page).
+Designer = Annotated[User, page_requires(Permission.DESIGN_SURVEYS)]
 
 
 def _words(lang: str) -> dict[str, Any]:

@@ -10,9 +10,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from manyi.accounts.scope import department_scope, reader_of
+from manyi.accounts.service import User
 from manyi.domain.enums import QualityFlag
-from manyi.domain.privacy import may_see_personal_data
-from manyi.edge.deps import DESIGNERS, DbDep, PageUser, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, page_requires
 from manyi.errors import InvalidInput
 from manyi.reporting.exclusions import (
     DECISIONS,
@@ -36,13 +38,12 @@ def flagged_page(
     request: Request,
     db: DbDep,
     lang: LangDep,
-    user: PageUser,
+    user: Annotated[User, page_requires(Permission.REVIEW_QUALITY)],
     survey: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     flag: QualityFlag | None = None,
     decision: Decision | None = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    require(user, DESIGNERS, "review flagged responses")
     listing = flagged_responses(
         db,
         survey_id=survey,
@@ -50,7 +51,7 @@ def flagged_page(
         decision=decision,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
-        personal_data=may_see_personal_data(user.role),
+        reader=reader_of(db, user),
     )
     filters = {
         k: v
@@ -83,19 +84,25 @@ def flagged_page(
 def decide(
     request: Request,
     db: DbDep,
-    user: PageUser,
+    user: Annotated[User, page_requires(Permission.REVIEW_QUALITY)],
     response_id: Annotated[int, Path(ge=1, le=2**62)],
     action: Annotated[Literal["exclude", "keep", "undo"], Form()],
     csrf: Annotated[str | None, Form(alias="csrf_token")] = None,
     reason: Annotated[str, Form(max_length=MAX_REASON * 4)] = "",
     back: Annotated[str, Form(max_length=2000)] = "/responses/flagged",
 ) -> Response:
-    require(user, DESIGNERS, "exclude responses")
     target = back if back.startswith("/responses/flagged") else "/responses/flagged"
     if not csrf_ok(request, csrf):
         return _back(target, "csrf")
     try:
-        decide_exclusion(db, response_id, excluded=ACTIONS[action], reason=reason, user_id=user.id)
+        decide_exclusion(
+            db,
+            response_id,
+            excluded=ACTIONS[action],
+            reason=reason,
+            user_id=user.id,
+            scope=department_scope(db, user),
+        )
     except InvalidInput:
         return _back(target, "reason")
     return RedirectResponse(f"{target}#response-{response_id}", status_code=303)

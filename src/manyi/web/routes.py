@@ -1,8 +1,10 @@
 """Pages: login, logout, the home overview and the comments behind an aspect.
 
 Each handler calls one service function. Pages that need a signed-in user take
-``PageUser`` (its absence redirects to the login page), and errors are rendered by the
-edge's one handler through :func:`error_page`."""
+``page_requires(Permission.X)`` (no session: a redirect to the login page; a role
+without the permission: the 403 page) and show only the data of the user's departments
+(``department_scope``); errors are rendered by the edge's one handler through
+:func:`error_page`."""
 
 from __future__ import annotations
 
@@ -16,17 +18,19 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from manyi.accounts.scope import department_scope
+from manyi.accounts.service import User
 from manyi.accounts.throttle import TooManyAttempts, log_in
 from manyi.config import Settings
+from manyi.domain.permissions import Permission, has_permission
 from manyi.edge.deps import (
     ClientAddress,
     DbDep,
     LoginThrottleDep,
-    PageUser,
     SettingsDep,
+    page_requires,
     session_user,
 )
-from manyi.domain.permissions import Permission, has_permission
 from manyi.errors import ManyiError, NotAuthenticated
 from manyi.i18n.jinja import enable_i18n
 from manyi.reporting.home import home_page
@@ -124,11 +128,11 @@ def home(
     request: Request,
     db: DbDep,
     lang: LangDep,
-    user: PageUser,
+    user: Annotated[User, page_requires(Permission.VIEW_DASHBOARD)],
     flagged: Literal["include", "exclude"] = "exclude",
 ) -> Response:
     include = flagged == "include"
-    page = home_page(db, include_flagged=include)
+    page = home_page(db, include_flagged=include, scope=department_scope(db, user))
     return _render(
         request,
         "home.html",
@@ -145,12 +149,14 @@ def theme(
     request: Request,
     db: DbDep,
     lang: LangDep,
-    user: PageUser,
+    user: Annotated[User, page_requires(Permission.VIEW_DASHBOARD)],
     code: Annotated[str, Path(max_length=64)],
     label: Annotated[str | None, Query(max_length=16)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    comments = theme_comments(db, code, label=label or None, page=page)
+    comments = theme_comments(
+        db, code, label=label or None, page=page, scope=department_scope(db, user)
+    )
     # Past the last page the list is empty: say so (404, with a link to the last page)
     # rather than "no matching comments".
     status = 404 if comments.page > comments.pages else 200

@@ -11,8 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
+from manyi.accounts.service import User
 from manyi.api.schemas import Strict
-from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, SettingsDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, SettingsDep, requires
 from manyi.errors import InvalidInput
 from manyi.ingestion.contacts import import_contacts
 from manyi.jobs.queue import JobQueue
@@ -113,12 +115,11 @@ class MemberPage(BaseModel):
 def upload_contact_list(
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.MANAGE_CONTACTS)],
     file: Annotated[UploadFile, File(description="CSV, TSV or XLSX")],
     name: Annotated[str, Form(min_length=1, max_length=200, description="the list's name")],
     description: Annotated[str, Form(max_length=2000)] = "",
 ) -> ContactImportPublic:
-    require(user, DESIGNERS, "import contact lists")
     file_name = Path(file.filename or "contacts.csv").name
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / file_name
@@ -155,7 +156,9 @@ def upload_contact_list(
 
 
 @router.get("/contact-lists", response_model=ContactListPage, summary="Contact lists")
-def get_contact_lists(db: DbDep, user: CurrentUser) -> ContactListPage:
+def get_contact_lists(
+    db: DbDep, user: Annotated[User, requires(Permission.MANAGE_CONTACTS)]
+) -> ContactListPage:
     lists = contact_lists(db)
     return ContactListPage(
         data=[ContactListPublic(**vars(found)) for found in lists], count=len(lists)
@@ -167,7 +170,9 @@ def get_contact_lists(db: DbDep, user: CurrentUser) -> ContactListPage:
     response_model=ContactListDetail,
     summary="One contact list: members with an address and consent, segment values, imports",
 )
-def get_contact_list(list_id: int, db: DbDep, user: CurrentUser) -> ContactListDetail:
+def get_contact_list(
+    list_id: int, db: DbDep, user: Annotated[User, requires(Permission.MANAGE_CONTACTS)]
+) -> ContactListDetail:
     found = contact_list(db, list_id)
     return ContactListDetail(
         **vars(found.summary),
@@ -189,7 +194,7 @@ def get_contact_list(list_id: int, db: DbDep, user: CurrentUser) -> ContactListD
 def get_contact_list_members(
     list_id: int,
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.MANAGE_CONTACTS)],
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> MemberPage:
@@ -267,10 +272,9 @@ def invite_campaign(
     response: Response,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> CampaignPublic:
-    require(user, DESIGNERS, "send invitation campaigns")
     queue: JobQueue = request.app.state.queue
     sample = body.sample
     result = run_campaign(

@@ -11,9 +11,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from manyi.domain.privacy import may_handle_personal_data_requests
-from manyi.edge.deps import CurrentUser, DbDep
-from manyi.errors import NotAllowed
+from manyi.accounts.scope import reader_of
+from manyi.accounts.service import User
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, requires
 from manyi.privacy.audit import Actor
 from manyi.privacy.customers import customer_view, erase, export_customer
 
@@ -48,9 +49,7 @@ class CustomerErased(BaseModel):
     customers_deleted: int
 
 
-def _personal_data_request(user: CurrentUser, what: str) -> Actor:
-    if not may_handle_personal_data_requests(user.role):
-        raise NotAllowed(f"the role {user.role.value} may not {what}: administrators only")
+def _actor(user: User) -> Actor:
     return Actor(user.email, user.id)
 
 
@@ -59,8 +58,10 @@ def _personal_data_request(user: CurrentUser, what: str) -> Actor:
     response_model=CustomerPublic,
     summary="Get one customer (contact fields masked for analysts and viewers)",
 )
-def get(external_id: CustomerId, db: DbDep, user: CurrentUser) -> CustomerPublic:
-    return CustomerPublic(**customer_view(db, external_id, user.role))
+def get(
+    external_id: CustomerId, db: DbDep, user: Annotated[User, requires(Permission.VIEW_RESPONSES)]
+) -> CustomerPublic:
+    return CustomerPublic(**customer_view(db, external_id, user.role, reader=reader_of(db, user)))
 
 
 @router.get(
@@ -70,8 +71,12 @@ def get(external_id: CustomerId, db: DbDep, user: CurrentUser) -> CustomerPublic
     "open answers too), feedback items, invitations and their drafts, and the consents "
     "given with the text shown. Recorded in the audit log as customer.export.",
 )
-def export(external_id: CustomerId, db: DbDep, user: CurrentUser) -> JSONResponse:
-    actor = _personal_data_request(user, "export a customer's data")
+def export(
+    external_id: CustomerId,
+    db: DbDep,
+    user: Annotated[User, requires(Permission.HANDLE_PERSONAL_DATA_REQUESTS)],
+) -> JSONResponse:
+    actor = _actor(user)
     data = export_customer(db, external_id, actor)
     return JSONResponse(
         jsonable_encoder(data),
@@ -91,7 +96,11 @@ def export(external_id: CustomerId, db: DbDep, user: CurrentUser) -> JSONRespons
     "metadata or keys; open answers replaced by [erased]/[已删除]). Recorded in the audit "
     "log as customer.erase. A second call answers 404.",
 )
-def delete(external_id: CustomerId, db: DbDep, user: CurrentUser) -> CustomerErased:
-    actor = _personal_data_request(user, "erase a customer's data")
+def delete(
+    external_id: CustomerId,
+    db: DbDep,
+    user: Annotated[User, requires(Permission.HANDLE_PERSONAL_DATA_REQUESTS)],
+) -> CustomerErased:
+    actor = _actor(user)
     counts = erase(db, external_id, actor)
     return CustomerErased(external_id=external_id.strip(), **counts)

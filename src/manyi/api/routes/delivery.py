@@ -8,8 +8,10 @@ from fastapi import APIRouter, Header, Request
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
+from manyi.accounts.service import User
 from manyi.api.schemas import Strict
-from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, SettingsDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, SettingsDep, requires
 from manyi.errors import Conflict, InvalidInput
 from manyi.jobs.queue import JobQueue
 from manyi.surveys.bounces import ingest_dsn
@@ -77,9 +79,8 @@ def invite_by_sms(
     request: Request,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
 ) -> InvitationTextsQueued:
-    require(user, DESIGNERS, "send invitations")
     check_survey_takes_invitations(db, survey_id)
     if not settings.sms_url:
         raise Conflict("SMS sending is not configured: set MANYI_SMS_URL")
@@ -106,9 +107,8 @@ def remind(
     body: ReminderRequest,
     request: Request,
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
 ) -> RemindersQueued:
-    require(user, DESIGNERS, "send reminders")
     check_survey_takes_invitations(db, survey_id)
     queue: JobQueue = request.app.state.queue
     queue.enqueue_reminders(survey_id, body.after_days, body.max_reminders)
@@ -150,9 +150,11 @@ async def sms_receipts(
     "Admins, managers and analysts only (e.g. an API token in the mail server's pipe).",
 )
 async def email_bounce(
-    request: Request, settings: SettingsDep, db: DbDep, user: CurrentUser
+    request: Request,
+    settings: SettingsDep,
+    db: DbDep,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
 ) -> BounceRecorded:
-    require(user, DESIGNERS, "record bounces")
     raw = await _body(request)
     result = await run_in_threadpool(lambda: ingest_dsn(db, raw, secret=settings.secret_key))
     return BounceRecorded(

@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from manyi.edge.deps import CurrentUser, DbDep, SettingsDep
+from manyi.accounts.service import User
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, SettingsDep, requires
 from manyi.surveys.embed import DEFAULT_HEIGHT, embed_snippet, parse_origins
 
 router = APIRouter(prefix="/surveys", tags=["links"])
@@ -37,7 +39,7 @@ def embed(
     survey_id: int,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
     channel: Annotated[str | None, Query(max_length=64, description="channel code")] = None,
     touchpoint: Annotated[str | None, Query(max_length=64, description="touchpoint code")] = None,
     lang: Annotated[

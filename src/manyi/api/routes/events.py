@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from manyi.accounts.service import User
 from manyi.api.schemas import Strict
-from manyi.edge.deps import DESIGNERS, WRITERS, CurrentUser, DbDep, SettingsDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, SettingsDep, requires
 from manyi.jobs.queue import JobQueue
 from manyi.surveys.triggers import (
     EventCustomer,
@@ -115,8 +117,9 @@ class EventPublic(BaseModel):
     description="Admins, managers and analysts only. Unknown survey 404; unknown channel "
     "or touchpoint codes 422.",
 )
-def add_trigger(body: TriggerCreate, db: DbDep, user: CurrentUser) -> TriggerPublic:
-    require(user, DESIGNERS, "create survey triggers")
+def add_trigger(
+    body: TriggerCreate, db: DbDep, user: Annotated[User, requires(Permission.SEND_INVITATIONS)]
+) -> TriggerPublic:
     made = create_trigger(db, TriggerSpec(**body.model_dump()))
     return TriggerPublic(**vars(made))
 
@@ -124,7 +127,7 @@ def add_trigger(body: TriggerCreate, db: DbDep, user: CurrentUser) -> TriggerPub
 @router.get("/survey-triggers", response_model=TriggerPage, summary="Survey triggers")
 def get_triggers(
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
     event_type: Annotated[str | None, Query(max_length=100)] = None,
 ) -> TriggerPage:
     found = list_triggers(db, event_type=event_type)
@@ -137,9 +140,11 @@ def get_triggers(
     summary="Switch a survey trigger on or off",
 )
 def patch_trigger(
-    trigger_id: int, body: TriggerPatch, db: DbDep, user: CurrentUser
+    trigger_id: int,
+    body: TriggerPatch,
+    db: DbDep,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
 ) -> TriggerPublic:
-    require(user, DESIGNERS, "change survey triggers")
     return TriggerPublic(**vars(set_active(db, trigger_id, body.active)))
 
 
@@ -160,9 +165,8 @@ def post_event(
     response: Response,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SUBMIT_DATA)],
 ) -> EventPublic:
-    require(user, WRITERS, "post events")
     queue: JobQueue = request.app.state.queue
     customer = body.customer
     record = record_event(
@@ -187,8 +191,9 @@ def post_event(
 
 
 @router.get("/events/{event_id}", response_model=EventPublic, summary="One event and its outcomes")
-def read_event(event_id: int, db: DbDep, user: CurrentUser) -> EventPublic:
-    require(user, WRITERS, "read events")
+def read_event(
+    event_id: int, db: DbDep, user: Annotated[User, requires(Permission.SUBMIT_DATA)]
+) -> EventPublic:
     return _public(get_event(db, event_id))
 
 

@@ -14,10 +14,11 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import Field
 from starlette.background import BackgroundTask
 
+from manyi.accounts.service import User
 from manyi.api.schemas import Strict
-from manyi.domain.enums import Role
+from manyi.domain.permissions import Permission, has_permission
 from manyi.domain.privacy import may_see_personal_data
-from manyi.edge.deps import CurrentUser, DbDep, SettingsDep, require
+from manyi.edge.deps import DbDep, SettingsDep, requires
 from manyi.jobs.queue import JobQueue
 from manyi.reporting.exports import (
     MEDIA_TYPES,
@@ -34,8 +35,6 @@ from manyi.reporting.exports import (
 
 router = APIRouter(tags=["exports"])
 
-#: Who may export a survey's responses (agents and viewers work on single cases and pages).
-EXPORTERS = frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST})
 Language = Literal["zh-CN", "en"]
 
 
@@ -111,9 +110,8 @@ def start_export(
     request: Request,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.EXPORT_DATA)],
 ) -> ExportPublic:
-    require(user, EXPORTERS, "export responses")
     job = create_export_job(
         db,
         exports_folder(settings.data_dir),
@@ -139,12 +137,14 @@ def start_export(
     summary="An export's state and progress",
     description="Only the user who started it (or an admin) sees it.",
 )
-def get_export(export_id: str, settings: SettingsDep, user: CurrentUser) -> ExportPublic:
+def get_export(
+    export_id: str, settings: SettingsDep, user: Annotated[User, requires(Permission.EXPORT_DATA)]
+) -> ExportPublic:
     job = get_export_job(
         exports_folder(settings.data_dir),
         export_id,
         user_id=user.id,
-        is_admin=user.role == Role.ADMIN,
+        is_admin=has_permission(user.role, Permission.HANDLE_PERSONAL_DATA_REQUESTS),
     )
     return _public(job, settings.export_retention_hours)
 
@@ -154,12 +154,14 @@ def get_export(export_id: str, settings: SettingsDep, user: CurrentUser) -> Expo
     response_class=FileResponse,
     summary="Download a finished export",
 )
-def download_export(export_id: str, settings: SettingsDep, user: CurrentUser) -> FileResponse:
+def download_export(
+    export_id: str, settings: SettingsDep, user: Annotated[User, requires(Permission.EXPORT_DATA)]
+) -> FileResponse:
     path, job = export_file(
         exports_folder(settings.data_dir),
         export_id,
         user_id=user.id,
-        is_admin=user.role == Role.ADMIN,
+        is_admin=has_permission(user.role, Permission.HANDLE_PERSONAL_DATA_REQUESTS),
     )
     return FileResponse(path, media_type=MEDIA_TYPES[job.request.format], filename=path.name)
 
@@ -176,7 +178,7 @@ def export_now(
     fmt: ExportFormat,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.EXPORT_DATA)],
     language: Language = "zh-CN",
     since: datetime | None = None,
     until: datetime | None = None,
@@ -188,7 +190,6 @@ def export_now(
     include_flagged: bool = False,
     include_excluded: bool = False,
 ) -> Response:
-    require(user, EXPORTERS, "export responses")
     request = ExportRequest(
         survey_id,
         fmt,

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import ValidationError
 
+from manyi.accounts.scope import reader_of
+from manyi.accounts.service import User
 from manyi.api.schemas import (
     FeedbackBatchCreate,
     FeedbackCreate,
@@ -14,8 +16,8 @@ from manyi.api.schemas import (
     FeedbackRecorded,
     FeedbackRecordedList,
 )
-from manyi.domain.privacy import may_see_personal_data
-from manyi.edge.deps import WRITERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, QueueDep, SettingsDep, requires
 from manyi.errors import FieldError, InvalidInput
 from manyi.ingestion.feedback import FeedbackIn
 from manyi.ingestion.pipeline import FeedbackBatch, IntakeOptions, record
@@ -57,11 +59,10 @@ def submit(
     db: DbDep,
     settings: SettingsDep,
     queue: QueueDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SUBMIT_DATA)],
     response: Response,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> FeedbackRecordedList:
-    require(user, WRITERS, "submit feedback")
     items = _parse(body)
     result = record(
         db,
@@ -82,7 +83,7 @@ def submit(
 @router.get("", response_model=FeedbackListPublic, summary="List and filter feedback items")
 def list_(
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.VIEW_RESPONSES)],
     kind: str | None = None,
     department: str | None = None,
     since: datetime | None = None,
@@ -100,7 +101,7 @@ def list_(
         q=q,
         limit=limit,
         offset=offset,
-        personal_data=may_see_personal_data(user.role),
+        reader=reader_of(db, user),
     )
     return FeedbackListPublic(
         data=[FeedbackPublic(**i) for i in page.items], count=page.count, limit=limit, offset=offset
@@ -108,7 +109,7 @@ def list_(
 
 
 @router.get("/{feedback_id}", response_model=FeedbackPublic, summary="Get one feedback item")
-def get(feedback_id: int, db: DbDep, user: CurrentUser) -> FeedbackPublic:
-    return FeedbackPublic(
-        **get_feedback(db, feedback_id, personal_data=may_see_personal_data(user.role))
-    )
+def get(
+    feedback_id: int, db: DbDep, user: Annotated[User, requires(Permission.VIEW_RESPONSES)]
+) -> FeedbackPublic:
+    return FeedbackPublic(**get_feedback(db, feedback_id, reader=reader_of(db, user)))

@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
+from manyi.accounts.service import User
 from manyi.api.schemas import ImportPublic
-from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, QueueDep, SettingsDep, requires
 from manyi.errors import InvalidInput
 from manyi.ingestion.importer import import_feedback, import_responses
 
@@ -25,12 +27,11 @@ def upload(
     db: DbDep,
     settings: SettingsDep,
     queue: QueueDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SUBMIT_DATA)],
     file: Annotated[UploadFile, File()],
     kind: Annotated[str, Form(pattern="^(responses|feedback)$")] = "responses",
     survey_id: Annotated[int | None, Form()] = None,
 ) -> ImportPublic:
-    require(user, DESIGNERS, "import files")
     name = Path(file.filename or "upload.csv").name
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name

@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
+from manyi.accounts.service import User
 from manyi.api.schemas import InvitationCreate, InvitationPublic, Strict
-from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, SettingsDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, SettingsDep, requires
 from manyi.jobs.queue import JobQueue
 from manyi.surveys.email import check_survey_takes_invitations
 from manyi.surveys.links import QrKind, create_invitation, public_url, qr_code, survey_link
@@ -72,7 +74,7 @@ def qr_png(
     survey_id: int,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
     channel: ChannelQuery = None,
     touchpoint: TouchpointQuery = None,
     lang: LanguageQuery = None,
@@ -92,7 +94,7 @@ def qr_svg(
     survey_id: int,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
     channel: ChannelQuery = None,
     touchpoint: TouchpointQuery = None,
     lang: LanguageQuery = None,
@@ -116,9 +118,8 @@ def invite(
     response: Response,
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
 ) -> InvitationPublic:
-    require(user, DESIGNERS, "create invitations")
     made = create_invitation(
         db,
         survey_id,
@@ -171,9 +172,8 @@ def invite_by_email(
     body: InvitationEmails,
     request: Request,
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SEND_INVITATIONS)],
 ) -> InvitationEmailsQueued:
-    require(user, DESIGNERS, "send invitations")
     check_survey_takes_invitations(db, survey_id)
     queue: JobQueue = request.app.state.queue
     customers = list(dict.fromkeys(c.strip() for c in body.customers if c.strip()))

@@ -8,19 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from manyi.accounts.service import User
 from manyi.api.schemas import Strict
-from manyi.domain.privacy import may_handle_personal_data_requests
-from manyi.edge.deps import CurrentUser, DbDep
-from manyi.errors import NotAllowed
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, requires
 from manyi.privacy.audit import Actor, audit_log
 from manyi.privacy.retention import MAX_RETENTION_DAYS, get_retention, purge, set_retention
 
 router = APIRouter(tags=["privacy"])
 
 
-def _admin(user: CurrentUser, what: str) -> Actor:
-    if not may_handle_personal_data_requests(user.role):
-        raise NotAllowed(f"the role {user.role.value} may not {what}: administrators only")
+def _actor(user: User) -> Actor:
     return Actor(user.email, user.id)
 
 
@@ -42,7 +40,9 @@ class RetentionPublic(BaseModel):
     response_model=RetentionPublic,
     summary="How long a survey's responses are kept",
 )
-def retention(survey_id: int, db: DbDep, user: CurrentUser) -> RetentionPublic:
+def retention(
+    survey_id: int, db: DbDep, user: Annotated[User, requires(Permission.VIEW_DASHBOARD)]
+) -> RetentionPublic:
     return RetentionPublic(survey_id=survey_id, days=get_retention(db, survey_id))
 
 
@@ -52,9 +52,12 @@ def retention(survey_id: int, db: DbDep, user: CurrentUser) -> RetentionPublic:
     summary="Set how long a survey's responses are kept (administrators; audited)",
 )
 def put_retention(
-    survey_id: int, body: RetentionSet, db: DbDep, user: CurrentUser
+    survey_id: int,
+    body: RetentionSet,
+    db: DbDep,
+    user: Annotated[User, requires(Permission.HANDLE_PERSONAL_DATA_REQUESTS)],
 ) -> RetentionPublic:
-    actor = _admin(user, "set retention")
+    actor = _actor(user)
     return RetentionPublic(survey_id=survey_id, days=set_retention(db, survey_id, body.days, actor))
 
 
@@ -79,10 +82,10 @@ class PurgePublic(BaseModel):
 )
 def purge_now(
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.HANDLE_PERSONAL_DATA_REQUESTS)],
     dry_run: Annotated[bool, Query(description="count only, delete nothing")] = False,
 ) -> PurgePublic:
-    actor = _admin(user, "purge responses")
+    actor = _actor(user)
     run = purge(db, actor, dry_run=dry_run)
     return PurgePublic(
         dry_run=run.dry_run,
@@ -124,14 +127,13 @@ class AuditLogPublic(BaseModel):
 )
 def audit(
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.VIEW_AUDIT)],
     subject_kind: Annotated[str | None, Query(max_length=32)] = None,
     subject_id: Annotated[str | None, Query(max_length=200)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditLogPublic:
-    _admin(user, "read the audit log")
     page = audit_log(
         db,
         subject_kind=subject_kind,

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from manyi.accounts.scope import department_scope, reader_of
+from manyi.accounts.service import User
 from manyi.api.schemas import (
     ExclusionResult,
     ExclusionUpdate,
@@ -15,8 +17,8 @@ from manyi.api.schemas import (
     FlaggedResponsesPublic,
 )
 from manyi.domain.enums import QualityFlag
-from manyi.domain.privacy import may_see_personal_data
-from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, requires
 from manyi.reporting.exclusions import decide_exclusion, flagged_responses, is_counted
 
 router = APIRouter(tags=["responses"])
@@ -33,7 +35,7 @@ router = APIRouter(tags=["responses"])
 )
 def list_flagged(
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.REVIEW_QUALITY)],
     flag: Annotated[QualityFlag | None, Query(description="only responses with this flag")] = None,
     survey_id: Annotated[int | None, Query(ge=1)] = None,
     decision: Annotated[
@@ -43,7 +45,6 @@ def list_flagged(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> FlaggedResponsesPublic:
-    require(user, DESIGNERS, "review flagged responses")
     page = flagged_responses(
         db,
         survey_id=survey_id,
@@ -51,7 +52,7 @@ def list_flagged(
         decision=decision,
         limit=limit,
         offset=offset,
-        personal_data=may_see_personal_data(user.role),
+        reader=reader_of(db, user),
     )
     items = [
         FlaggedResponsePublic(
@@ -70,11 +71,18 @@ def list_flagged(
     summary="Exclude a response from the aggregates, or keep it",
 )
 def set_exclusion(
-    response_id: int, body: ExclusionUpdate, db: DbDep, user: CurrentUser
+    response_id: int,
+    body: ExclusionUpdate,
+    db: DbDep,
+    user: Annotated[User, requires(Permission.REVIEW_QUALITY)],
 ) -> ExclusionResult:
-    require(user, DESIGNERS, "exclude responses")
     change = decide_exclusion(
-        db, response_id, excluded=body.excluded, reason=body.reason, user_id=user.id
+        db,
+        response_id,
+        excluded=body.excluded,
+        reason=body.reason,
+        user_id=user.id,
+        scope=department_scope(db, user),
     )
     return ExclusionResult(
         id=change.response_id,

@@ -5,9 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
+from manyi.accounts.scope import reader_of
+from manyi.accounts.service import User
 from manyi.api.schemas import ResponseCreate, ResponsePublic, ResponseRecorded, ResponsesPublic
-from manyi.domain.privacy import may_see_personal_data
-from manyi.edge.deps import WRITERS, CurrentUser, DbDep, QueueDep, SettingsDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, QueueDep, SettingsDep, requires
 from manyi.ingestion.pipeline import IntakeOptions, ResponseBatch, record
 from manyi.ingestion.responses import ResponseIn
 from manyi.reporting.listing import get_response, list_responses
@@ -32,11 +34,10 @@ def submit(
     db: DbDep,
     settings: SettingsDep,
     queue: QueueDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.SUBMIT_DATA)],
     response: Response,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> ResponseRecorded:
-    require(user, WRITERS, "submit responses")
     result = record(
         db,
         ResponseBatch(survey_id, [ResponseIn(**body.model_dump())], idempotency_key),
@@ -66,7 +67,7 @@ def submit(
 def list_(
     survey_id: int,
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.VIEW_RESPONSES)],
     since: datetime | None = None,
     until: datetime | None = None,
     flagged: Annotated[
@@ -83,7 +84,7 @@ def list_(
         flagged=flagged,
         limit=limit,
         offset=offset,
-        personal_data=may_see_personal_data(user.role),
+        reader=reader_of(db, user),
     )
     return ResponsesPublic(
         data=[ResponsePublic(**i) for i in page.items], count=page.count, limit=limit, offset=offset
@@ -91,7 +92,7 @@ def list_(
 
 
 @router.get("/responses/{response_id}", response_model=ResponsePublic, summary="Get one response")
-def get(response_id: int, db: DbDep, user: CurrentUser) -> ResponsePublic:
-    return ResponsePublic(
-        **get_response(db, response_id, personal_data=may_see_personal_data(user.role))
-    )
+def get(
+    response_id: int, db: DbDep, user: Annotated[User, requires(Permission.VIEW_RESPONSES)]
+) -> ResponsePublic:
+    return ResponsePublic(**get_response(db, response_id, reader=reader_of(db, user)))

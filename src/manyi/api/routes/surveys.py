@@ -6,6 +6,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from manyi.accounts.service import User
 from manyi.api.schemas import (
     QuotaPublic,
     SurveyCreate,
@@ -15,7 +16,8 @@ from manyi.api.schemas import (
     SurveySummaryPublic,
 )
 from manyi.domain.enums import SurveyStatus
-from manyi.edge.deps import DESIGNERS, CurrentUser, DbDep, SettingsDep, require
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import DbDep, SettingsDep, requires
 from manyi.errors import InvalidInput
 from manyi.surveys.links import public_url
 from manyi.surveys.quotas import quota_status
@@ -63,8 +65,12 @@ def _public(survey: Survey, base_url: str) -> SurveyPublic:
 
 
 @router.post("", status_code=201, response_model=SurveyPublic, summary="Create a survey")
-def create(body: SurveyCreate, db: DbDep, settings: SettingsDep, user: CurrentUser) -> SurveyPublic:
-    require(user, DESIGNERS, "create surveys")
+def create(
+    body: SurveyCreate,
+    db: DbDep,
+    settings: SettingsDep,
+    user: Annotated[User, requires(Permission.DESIGN_SURVEYS)],
+) -> SurveyPublic:
     survey = create_survey(db, body.definition, code=body.code, status=body.status)
     return _public(survey, settings.public_base_url)
 
@@ -73,7 +79,7 @@ def create(body: SurveyCreate, db: DbDep, settings: SettingsDep, user: CurrentUs
 def list_(
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.VIEW_DASHBOARD)],
     status: Annotated[str | None, Query(description="draft, active, paused or closed")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -103,7 +109,12 @@ def list_(
 @router.get(
     "/{survey_id}", response_model=SurveyPublic, summary="Get a survey with its current definition"
 )
-def get(survey_id: int, db: DbDep, settings: SettingsDep, user: CurrentUser) -> SurveyPublic:
+def get(
+    survey_id: int,
+    db: DbDep,
+    settings: SettingsDep,
+    user: Annotated[User, requires(Permission.VIEW_DASHBOARD)],
+) -> SurveyPublic:
     return _public(get_survey(db, survey_id), settings.public_base_url)
 
 
@@ -117,7 +128,7 @@ def get(survey_id: int, db: DbDep, settings: SettingsDep, user: CurrentUser) -> 
 def export_definition(
     survey_id: int,
     db: DbDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.VIEW_DASHBOARD)],
     version: Annotated[int | None, Query(ge=1, description="default: the current version")] = None,
 ) -> JSONResponse:
     survey = get_survey(db, survey_id, version)
@@ -140,9 +151,8 @@ def revise(
     definition: Annotated[dict[str, Any], Body(description="the survey document")],
     db: DbDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Permission.DESIGN_SURVEYS)],
 ) -> SurveyPublic:
-    require(user, DESIGNERS, "edit surveys")
     return _public(revise_survey(db, survey_id, definition), settings.public_base_url)
 
 
@@ -155,9 +165,11 @@ def revise(
     "`status` says otherwise); edit it with PUT /surveys/{id}/definition.",
 )
 def create_from(
-    body: SurveyFromTemplate, db: DbDep, settings: SettingsDep, user: CurrentUser
+    body: SurveyFromTemplate,
+    db: DbDep,
+    settings: SettingsDep,
+    user: Annotated[User, requires(Permission.DESIGN_SURVEYS)],
 ) -> SurveyPublic:
-    require(user, DESIGNERS, "create surveys")
     survey = create_from_template(
         db, body.template, code=body.code, title=body.title, status=body.status
     )
@@ -173,9 +185,12 @@ def create_from(
     "`closes_at`, checked at every request; a job stores the status as the times pass.",
 )
 def schedule(
-    survey_id: int, body: SurveySchedule, db: DbDep, settings: SettingsDep, user: CurrentUser
+    survey_id: int,
+    body: SurveySchedule,
+    db: DbDep,
+    settings: SettingsDep,
+    user: Annotated[User, requires(Permission.DESIGN_SURVEYS)],
 ) -> SurveyPublic:
-    require(user, DESIGNERS, "schedule surveys")
     survey = set_schedule(db, survey_id, body.opens_at, body.closes_at)
     return _public(survey, settings.public_base_url)
 
@@ -185,7 +200,9 @@ def schedule(
     response_model=list[QuotaPublic],
     summary="A survey's quotas and how full they are",
 )
-def quotas(survey_id: int, db: DbDep, user: CurrentUser) -> list[QuotaPublic]:
+def quotas(
+    survey_id: int, db: DbDep, user: Annotated[User, requires(Permission.VIEW_DASHBOARD)]
+) -> list[QuotaPublic]:
     return [
         QuotaPublic(
             code=q.code,

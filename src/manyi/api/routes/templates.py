@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from manyi.edge.deps import CurrentUser
+from manyi.accounts.service import User
+from manyi.domain.permissions import Permission
+from manyi.edge.deps import requires
 from manyi.surveys.templates import list_templates
 
 router = APIRouter(tags=["surveys"])
@@ -28,7 +32,7 @@ class SurveyTemplatesPublic(BaseModel):
     response_model=SurveyTemplatesPublic,
     summary="List the ready survey templates",
 )
-def list_(user: CurrentUser) -> SurveyTemplatesPublic:
+def list_(user: Annotated[User, requires(Permission.DESIGN_SURVEYS)]) -> SurveyTemplatesPublic:
     data = [
         SurveyTemplatePublic(
             code=t.code,
