@@ -63,10 +63,13 @@ def export_command(
     ] = False,
 ) -> None:
     """Export a survey's responses: CSV (UTF-8, formula-safe), XLSX with labels, SPSS .sav."""
+    from manyi.domain.scope import Reader
+    from manyi.privacy.audit import Actor
     from manyi.reporting.exports import (
         ExportFilters,
         ExportFormat,
         ExportRequest,
+        audit_export,
         plan_export,
         write_export,
     )
@@ -116,6 +119,7 @@ def export_command(
                 sav_max_rows=settings.export_sav_max_rows,
             )
         os.replace(partial, out)
+        audit_export(db, plan, Reader(label=Actor.command_line().label))
     finally:
         partial.unlink(missing_ok=True)
     console.print(

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from manyi.domain.scope import DepartmentScope
+from manyi.storage.scoping import response_in_scope
 from manyi.storage.tables import (
     ChannelRow,
     CustomerRow,
@@ -39,6 +41,8 @@ class ExportSelection:
     include_flagged: bool = False
     #: responses an analyst excluded (quality 2)
     include_excluded: bool = False
+    #: only the responses of these departments (storage/scoping.py; None: all)
+    scope: DepartmentScope | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def _filtered(
     ]
     if len(allowed) < 3:
         query = query.where(ResponseRow.quality.in_(allowed))
-    return query
+    return query.where(response_in_scope(selection.scope))
 
 
 def export_ceiling(session: Session, survey_id: int) -> int:

@@ -14,10 +14,10 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import Field
 from starlette.background import BackgroundTask
 
+from manyi.accounts.scope import Reader, reader_of
 from manyi.accounts.service import User
 from manyi.api.schemas import Strict
 from manyi.domain.permissions import Permission, has_permission
-from manyi.domain.privacy import may_see_personal_data
 from manyi.edge.deps import DbDep, SettingsDep, requires
 from manyi.jobs.queue import JobQueue
 from manyi.reporting.exports import (
@@ -36,6 +36,12 @@ from manyi.reporting.exports import (
 router = APIRouter(tags=["exports"])
 
 Language = Literal["zh-CN", "en"]
+
+
+def _departments(reader: Reader) -> tuple[int, ...] | None:
+    """The requester's departments as an export request keeps them (None: all)."""
+    ids = reader.scope.department_ids
+    return None if ids is None else tuple(sorted(ids))
 
 
 class ExportFiltersIn(Strict):
@@ -112,6 +118,7 @@ def start_export(
     settings: SettingsDep,
     user: Annotated[User, requires(Permission.EXPORT_DATA)],
 ) -> ExportPublic:
+    reader = reader_of(db, user)
     job = create_export_job(
         db,
         exports_folder(settings.data_dir),
@@ -120,10 +127,12 @@ def start_export(
             body.format,
             body.language,
             ExportFilters(**body.filters.model_dump()),
-            personal_data=may_see_personal_data(user.role),
+            personal_data=reader.personal_data,
+            departments=_departments(reader),
         ),
         owner_id=user.id,
         retention=timedelta(hours=settings.export_retention_hours),
+        reader=reader,
     )
     queue: JobQueue = request.app.state.queue
     queue.enqueue_export(job.id)
@@ -190,6 +199,7 @@ def export_now(
     include_flagged: bool = False,
     include_excluded: bool = False,
 ) -> Response:
+    reader = reader_of(db, user)
     request = ExportRequest(
         survey_id,
         fmt,
@@ -197,7 +207,8 @@ def export_now(
         ExportFilters(
             since, until, channel, touchpoint, response_language, include_flagged, include_excluded
         ),
-        personal_data=may_see_personal_data(user.role),
+        personal_data=reader.personal_data,
+        departments=_departments(reader),
     )
     folder = Path(tempfile.mkdtemp(prefix="manyi-export-"))
     try:
@@ -207,6 +218,7 @@ def export_now(
             folder,
             max_rows=settings.export_direct_max_rows,
             sav_max_rows=settings.export_sav_max_rows,
+            reader=reader,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

@@ -21,12 +21,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from manyi.domain.scope import SYSTEM, Reader
 from manyi.errors import InvalidInput, ManyiError, NotFound
 from manyi.reporting.exports.service import (
     PAGE_SIZE,
     ExportFilters,
     ExportFormat,
     ExportRequest,
+    audit_export,
     file_name,
     plan_export,
     write_export,
@@ -79,6 +81,11 @@ def _decode(data: dict[str, Any]) -> ExportJob:
                 **{**filters, "since": _time(filters["since"]), "until": _time(filters["until"])}
             ),
             personal_data=bool(request["personal_data"]),
+            departments=(
+                tuple(int(d) for d in request["departments"])
+                if request.get("departments") is not None
+                else None
+            ),
         ),
         state=data["state"],
         rows_done=int(data["rows_done"]),
@@ -128,10 +135,13 @@ def create_export_job(
     *,
     owner_id: int,
     retention: timedelta,
+    reader: Reader = SYSTEM,
 ) -> ExportJob:
     """Check the request (unknown survey: NotFound; bad filters: InvalidInput), count its
-    rows and store a queued job for a worker to run (:func:`run_export_job`)."""
+    rows and store a queued job for a worker to run (:func:`run_export_job`). An export
+    with personal data is audited as ``reader``'s when it is asked for."""
     plan = plan_export(db, request)
+    audit_export(db, plan, reader)
     remove_expired_exports(exports_dir, retention)
     job = ExportJob(
         id=secrets.token_hex(16), owner_id=owner_id, request=request, rows_total=plan.total

@@ -16,12 +16,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from manyi.domain.scope import SYSTEM, DepartmentScope, Reader
 from manyi.domain.survey import SurveyDefinition
 from manyi.errors import InvalidInput
 from manyi.reporting.exports.csv_file import BOM, CsvExport, csv_chunks
 from manyi.reporting.exports.sav_file import SavExport, check_sav_rows
 from manyi.reporting.exports.variables import Cell, Layout, Variable, build_layout
 from manyi.reporting.exports.xlsx_file import XlsxExport, check_xlsx_rows
+from manyi.storage.audit import add_audit_entry
 from manyi.storage.database import Database
 from manyi.storage.exports import (
     ExportSelection,
@@ -79,6 +81,13 @@ class ExportRequest:
     language: str = "zh-CN"
     filters: ExportFilters = field(default_factory=ExportFilters)
     personal_data: bool = False
+    #: The departments whose responses the requester sees (``DepartmentScope``'s ids,
+    #: sorted; None: all): a department head exports their subtree only.
+    departments: tuple[int, ...] | None = None
+
+    @property
+    def scope(self) -> DepartmentScope:
+        return DepartmentScope(None if self.departments is None else frozenset(self.departments))
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,35 @@ def check_request(request: ExportRequest) -> None:
         raise InvalidInput("the period is empty: 'since' must come before 'until'")
 
 
+#: The audit log's action for an export that holds personal data.
+PERSONAL_DATA_EXPORT = "personal_data.export"
+
+
+def audit_export(db: Database, plan: ExportPlan, reader: Reader = SYSTEM) -> None:
+    """Record in the audit log who exported personal data (customer ids and unredacted
+    answers), of which survey, how many responses, in what format; nothing for an export
+    without personal data."""
+    request = plan.request
+    if not request.personal_data:
+        return
+    with db.session() as s:
+        add_audit_entry(
+            s,
+            action=PERSONAL_DATA_EXPORT,
+            subject_kind="survey",
+            subject_id=request.survey_id,
+            detail={
+                "format": request.format.value,
+                "rows": plan.total,
+                "departments": list(request.departments)
+                if request.departments is not None
+                else None,
+            },
+            actor=reader.label,
+            actor_user_id=reader.user_id,
+        )
+
+
 def plan_export(db: Database, request: ExportRequest) -> ExportPlan:
     """Check the request and count the responses it selects (NotFound for no survey)."""
     check_request(request)
@@ -127,6 +165,7 @@ def plan_export(db: Database, request: ExportRequest) -> ExportPlan:
         language=f.language,
         include_flagged=f.include_flagged,
         include_excluded=f.include_excluded,
+        scope=request.scope,
     )
     with db.session() as s:
         survey = current_survey(s, request.survey_id)
@@ -222,10 +261,12 @@ def direct_export(
     *,
     max_rows: int,
     sav_max_rows: int = 1_000_000,
+    reader: Reader = SYSTEM,
 ) -> DirectExport:
     """A small export for an HTTP answer: InvalidInput when it holds more than
     ``max_rows`` responses (those are background jobs). CSV streams page by page; XLSX
-    and SAV are written into ``folder`` first."""
+    and SAV are written into ``folder`` first. An export with personal data is audited
+    as ``reader``'s."""
     plan = plan_export(db, request)
     if plan.total > max_rows:
         raise InvalidInput(
@@ -233,6 +274,7 @@ def direct_export(
             f"({max_rows:,}, MANYI_EXPORT_DIRECT_MAX_ROWS); start an export job with "
             f"POST /api/v1/surveys/{request.survey_id}/exports"
         )
+    audit_export(db, plan, reader)
     name, media_type = file_name(plan), MEDIA_TYPES[request.format]
     if request.format == ExportFormat.CSV:
         return DirectExport(name, media_type, plan.total, chunks=stream_csv(db, plan))
