@@ -115,3 +115,19 @@ def test_personal_data_shown_is_audited_per_item(db: Database) -> None:
         ("response", east_response, "agent@x"),
         ("response", east_response, "agent@x"),
     ]
+
+
+def test_a_customer_is_seen_through_their_departments(db: Database) -> None:
+    from manyi.domain.enums import Role
+    from manyi.ingestion.feedback import FeedbackIn
+    from manyi.ingestion.pipeline import FeedbackBatch, record
+    from manyi.privacy.customers import customer_view
+
+    data = make_scoped_data(db)
+    record(db, FeedbackBatch([FeedbackIn(text="好", customer="C-east", department="east")]))
+    east = Reader(_scope(data, "east"), personal_data=True, label="agent@x")
+    assert customer_view(db, "C-east", Role.AGENT, reader=east)["external_id"] == "C-east"
+    for scope in (_scope(data, "west"), NOTHING):
+        with pytest.raises(NotFound, match="no customer 'C-east'"):
+            customer_view(db, "C-east", Role.AGENT, reader=Reader(scope))
+    assert customer_view(db, "C-east", Role.ADMIN)["external_id"] == "C-east"

@@ -15,6 +15,7 @@ from manyi.storage.audit import add_audit_entry
 from manyi.storage.database import Database
 from manyi.storage.personal_views import record_personal_data_views
 from manyi.storage.privacy import customer_data, customer_summary, erase_customer
+from manyi.storage.scoping import customer_in_scope
 
 SUBJECT = "customer"
 EXPORT = "customer.export"
@@ -36,12 +37,14 @@ def customer_view(
     db: Database, external_id: str, role: Role, *, reader: Reader = SYSTEM
 ) -> dict[str, Any]:
     """A customer as ``role`` may see them: contact fields masked for analysts and
-    viewers (:func:`manyi.domain.privacy.mask_contact`); NotFound when unknown. Shown
-    unmasked to a ``reader`` with personal data, the view is recorded in the audit log."""
+    viewers (:func:`manyi.domain.privacy.mask_contact`); NotFound when unknown, or when
+    none of their responses and feedback items lies in the ``reader``'s departments.
+    Shown unmasked to a ``reader`` with personal data, the view is recorded in the audit
+    log."""
     external_id = _checked(external_id)
     with db.session() as s:
         found = customer_summary(s, external_id)
-        if found is None:
+        if found is None or not customer_in_scope(s, external_id, reader.scope):
             raise NotFound(f"no customer {external_id!r}")
         if may_see_personal_data(role) and any(found[name] for name in CONTACT_FIELDS):
             record_personal_data_views(s, reader, SUBJECT, [external_id])

@@ -30,6 +30,7 @@ from manyi.domain.scope import DepartmentScope
 from manyi.storage.tables import (
     AnswerRow,
     AspectMentionRow,
+    CustomerRow,
     FeedbackItemRow,
     ResponseRow,
     TouchpointRow,
@@ -113,3 +114,18 @@ def touchpoint_department(session: Session, touchpoint_id: int | None) -> int | 
     return session.scalar(
         select(TouchpointRow.department_id).where(TouchpointRow.id == touchpoint_id)
     )
+
+
+def customer_in_scope(session: Session, external_id: str, scope: DepartmentScope | None) -> bool:
+    """Whether a customer belongs to the scope: customers carry no department of their
+    own, so a scoped user sees those with a response or feedback item in the scope."""
+    if _ids(scope) is None:
+        return True
+    customer = select(CustomerRow.id).where(CustomerRow.external_id == external_id)
+    responses = select(ResponseRow.id).where(
+        ResponseRow.customer_id.in_(customer), response_in_scope(scope)
+    )
+    feedback = select(FeedbackItemRow.id).where(
+        FeedbackItemRow.customer_id.in_(customer), feedback_in_scope(scope)
+    )
+    return bool(session.scalar(select(or_(responses.exists(), feedback.exists()))))

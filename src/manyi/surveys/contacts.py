@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from manyi.domain.enums import Role
-from manyi.domain.privacy import mask_contact
+from manyi.domain.privacy import mask_contact, may_see_personal_data
+from manyi.domain.scope import SYSTEM, Reader
 from manyi.errors import InvalidInput, NotFound
 from manyi.storage.contacts import (
     ListDetail,
@@ -23,6 +24,7 @@ from manyi.storage.contacts import (
 )
 from manyi.storage.contacts import list_members as stored_members
 from manyi.storage.database import Database
+from manyi.storage.personal_views import record_personal_data_views
 
 MAX_PAGE = 1000
 
@@ -53,10 +55,17 @@ def contact_list(db: Database, list_id: int) -> ListDetail:
 
 
 def contact_list_members(
-    db: Database, list_id: int, role: Role, *, limit: int = 100, offset: int = 0
+    db: Database,
+    list_id: int,
+    role: Role,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    reader: Reader = SYSTEM,
 ) -> list[MemberView]:
     """A page of the list's members in customer order, contact fields masked for roles
-    that may not see personal data."""
+    that may not see personal data; members shown unmasked to ``reader`` are recorded in
+    the audit log (``personal_data.view`` of each customer)."""
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(f"limit is 1 to {MAX_PAGE} and offset at least 0")
     with db.session() as s:
@@ -64,6 +73,9 @@ def contact_list_members(
             raise NotFound(f"no contact list with id {list_id}")
     with db.session() as s:
         members = stored_members(s, list_id, limit=limit, offset=offset)
+        if may_see_personal_data(role):
+            shown = [m.external_id for m in members if m.name or m.phone or m.email]
+            record_personal_data_views(s, reader, "customer", shown)
     return [
         MemberView(
             external_id=m.external_id,

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
+from manyi.accounts.scope import reader_of
 from manyi.accounts.service import User
 from manyi.api.schemas import Strict
 from manyi.domain.permissions import Permission
@@ -198,7 +199,9 @@ def get_contact_list_members(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> MemberPage:
-    members = contact_list_members(db, list_id, user.role, limit=limit, offset=offset)
+    members = contact_list_members(
+        db, list_id, user.role, limit=limit, offset=offset, reader=reader_of(db, user)
+    )
     return MemberPage(data=[MemberPublic(**vars(m)) for m in members], limit=limit, offset=offset)
 
 
