@@ -129,7 +129,7 @@ def create_department_by_admin(
     actor: User,
     *,
     code: str,
-    name_zh: str,
+    name_zh: str = "",
     name_en: str = "",
     parent: str | None = None,
 ) -> DepartmentNode:
