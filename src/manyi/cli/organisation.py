@@ -1,4 +1,5 @@
-"""`manyi department|channel|touchpoint create` and `manyi org show`: the organisation's set-up."""
+"""`manyi department|channel|touchpoint create`, `manyi department move` and `manyi org show`:
+the organisation's set-up."""
 
 from __future__ import annotations
 
@@ -30,6 +31,21 @@ def department_create(
     from manyi.accounts.service import create_department
 
     typer.echo(create_department(open_database(load_settings()), code, name, name_en))
+
+
+@department_app.command("move")
+@reports_errors
+def department_move(
+    code: str,
+    parent: Annotated[
+        str | None, typer.Option(help="code of the new parent; left out: a top-level department")
+    ] = None,
+) -> None:
+    """Put a department under another (a parent below it, or itself, is refused)."""
+    from manyi.accounts.scope import set_department_parent
+
+    set_department_parent(open_database(load_settings()), code, parent or None)
+    typer.echo(f"{code} → {parent or '(top level)'}")
 
 
 @channel_app.command("create")
