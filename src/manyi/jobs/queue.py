@@ -36,6 +36,8 @@ from manyi.surveys.reminders import send_reminders
 from manyi.surveys.schedule import apply_schedules
 from manyi.surveys.sms import HttpSmsGateway, SmsGateway
 from manyi.surveys.sms_invitations import send_invitation_sms
+from manyi.workflow.delivery import deliver_due, queue_daily_digests
+from manyi.workflow.webhooks import HttpxTransport, WebhookTransport
 
 log = logging.getLogger("manyi.jobs")
 ENRICH_LOCK = "manyi-enrich"
@@ -147,6 +149,7 @@ def build_queue(
     mail_transport: MailTransport | None = None,
     sms_gateway: SmsGateway | None = None,
     clock: Callable[[], datetime] | None = None,
+    webhook_transport: WebhookTransport | None = None,
 ) -> JobQueue:
     """Build the queue and register its tasks (``mail_transport``: default SMTP;
     ``sms_gateway``: default the HTTP gateway of the settings; ``clock``: naive UTC now,
@@ -292,4 +295,22 @@ def build_queue(
         return run.sent
 
     huey.periodic_task(crontab(minute="*/10"), name="report-schedule")(run_report_schedules)
+    webhooks = webhook_transport or HttpxTransport()
+
+    def run_notifications() -> int:
+        # Every minute: due webhook deliveries and notification e-mails (retries included,
+        # with their back-off; manyi.workflow.delivery).
+        now = clock() if clock else None
+        run = deliver_due(db, webhooks=webhooks, mail=transport, settings=settings, now=now)
+        for failure in run.failures:
+            log.warning("notification failed for good: %s", failure)
+        return run.total
+
+    huey.periodic_task(crontab(minute="*"), name="notifications-deliver")(run_notifications)
+
+    def run_digests() -> int:
+        # Daily at 00:05 UTC (08:05 in China): one digest e-mail per user with unread items.
+        return queue_daily_digests(db, now=clock() if clock else None)
+
+    huey.periodic_task(crontab(minute="5", hour="0"), name="notifications-digest")(run_digests)
     return JobQueue(huey, enrich, backend, send_email, export, send_sms=send_sms, remind=remind)
