@@ -61,7 +61,8 @@ def test_an_agent_sees_their_department_only_in_chromium(
         texts = [comments.nth(i).inner_text() for i in range(comments.count())]
         assert texts and all("east" in t and "east_a" not in t for t in texts), texts
         page.screenshot(path=str(tmp_path / "agent-theme.png"), full_page=True)
-        assert page.goto(f"{base}/responses/flagged").status == 403  # not an agent's page
+        flagged = page.goto(f"{base}/responses/flagged")
+        assert flagged is not None and flagged.status == 403  # not an agent's page
         api = {"Authorization": f"Bearer {token}"}
         own = page.request.get(f"{base}/api/v1/responses/{data.responses['tp_east']}", headers=api)
         assert own.status == 200
