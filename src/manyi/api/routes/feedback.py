@@ -80,7 +80,13 @@ def submit(
     )
 
 
-@router.get("", response_model=FeedbackListPublic, summary="List and filter feedback items")
+@router.get(
+    "",
+    response_model=FeedbackListPublic,
+    summary="List and filter feedback items",
+    description="Only the items of the departments you see (docs/permissions.md); the "
+    "original texts for roles with personal:view, recorded in the audit log.",
+)
 def list_(
     db: DbDep,
     user: Annotated[User, requires(Permission.VIEW_RESPONSES)],
@@ -108,7 +114,12 @@ def list_(
     )
 
 
-@router.get("/{feedback_id}", response_model=FeedbackPublic, summary="Get one feedback item")
+@router.get(
+    "/{feedback_id}",
+    response_model=FeedbackPublic,
+    summary="Get one feedback item",
+    description="404 also for an item of a department you do not see (docs/permissions.md).",
+)
 def get(
     feedback_id: int, db: DbDep, user: Annotated[User, requires(Permission.VIEW_RESPONSES)]
 ) -> FeedbackPublic:

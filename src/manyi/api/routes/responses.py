@@ -63,6 +63,8 @@ def submit(
     "/surveys/{survey_id}/responses",
     response_model=ResponsesPublic,
     summary="List a survey's responses",
+    description="Only the responses of the departments you see (docs/permissions.md); the "
+    "original open answers for roles with personal:view, recorded in the audit log.",
 )
 def list_(
     survey_id: int,
@@ -91,7 +93,12 @@ def list_(
     )
 
 
-@router.get("/responses/{response_id}", response_model=ResponsePublic, summary="Get one response")
+@router.get(
+    "/responses/{response_id}",
+    response_model=ResponsePublic,
+    summary="Get one response",
+    description="404 also for a response of a department you do not see (docs/permissions.md).",
+)
 def get(
     response_id: int, db: DbDep, user: Annotated[User, requires(Permission.VIEW_RESPONSES)]
 ) -> ResponsePublic:
