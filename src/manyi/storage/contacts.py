@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from manyi.storage.insert import insert_ignore
+from manyi.storage.rollups import refresh_customers
 from manyi.storage.tables import (
     ContactListMemberRow,
     ContactListRow,
@@ -125,15 +126,21 @@ def upsert_customers(session: Session, contacts: list[ContactUpsert]) -> UpsertO
     opted = opted_out_customers(session, [row.id for row in rows.values()])
     kept: dict[str, str] = {}
     updated = 0
+    resegmented: list[int] = []
     for contact in contacts:
         row = rows[contact.external_id]
+        segments = dict(row.segments or {})
         changed = _apply(row, contact)
+        if contact.external_id in existing and row.segments != segments:
+            resegmented.append(row.id)
         if contact.consent_contact and row.id in opted:
             row.consent_contact = False
             kept[contact.external_id] = opted[row.id]
         if changed and contact.external_id in existing:
             updated += 1
     session.flush()
+    # The dashboards' rollups count by the customers' segments (storage/rollups.py).
+    refresh_customers(session, resegmented)
     return UpsertOutcome(
         ids={key: row.id for key, row in rows.items()},
         created=len(set(wanted) - existing),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from manyi.domain.privacy import consent_text_hash
 from manyi.storage.insert import insert_ignore
+from manyi.storage.rollups import refresh_buckets, refresh_responses, response_buckets
 from manyi.storage.tables import (
     AnswerEnrichmentRow,
     AnswerRow,
@@ -287,6 +288,8 @@ def erase_customer(
     )
     session.delete(customer)
     session.flush()
+    # The responses lost their customer, so their segments: recompute their days.
+    refresh_responses(session, response_ids)
     done.customers_deleted = 1
     return done
 
@@ -450,6 +453,7 @@ def purge_batch(session: Session, survey_id: int, cutoff: datetime, limit: int) 
     ).all()
     done = Purged()
     if ids:
+        buckets = response_buckets(session, ids)
         answers = select(AnswerRow.id).where(AnswerRow.response_id.in_(ids))
         done.aspect_mentions = _deleted(
             session, delete(AspectMentionRow).where(AspectMentionRow.answer_id.in_(answers))
@@ -466,6 +470,7 @@ def purge_batch(session: Session, survey_id: int, cutoff: datetime, limit: int) 
             session, delete(InvitationRow).where(InvitationRow.response_id.in_(ids))
         )
         done.responses = _deleted(session, delete(ResponseRow).where(ResponseRow.id.in_(ids)))
+        refresh_buckets(session, buckets)  # the dashboards' rollups of the days purged
     draft_ids = session.scalars(
         select(SurveyDraftRow.id).where(_old_drafts(survey_id, cutoff)).limit(limit)
     ).all()
