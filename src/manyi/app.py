@@ -14,8 +14,10 @@ from manyi import __version__
 from manyi.accounts.throttle import LoginThrottle
 from manyi.api.docs import install_api_docs
 from manyi.api.routes import (
+    analysis,
     contacts,
     customers,
+    dashboard,
     delivery,
     departments,
     embed,
@@ -39,7 +41,9 @@ from manyi.runtime import Database, open_database
 from manyi.surveys.rate_limit import RespondLimiter
 from manyi.web.admin import router as admin_router
 from manyi.web.admin_departments import router as admin_departments_router
+from manyi.web.analysis import router as analysis_router
 from manyi.web.builder import router as builder_router
+from manyi.web.dashboard import router as dashboard_router
 from manyi.web.embed import FrameAncestors
 from manyi.web.embed import router as embed_router
 from manyi.web.flagged import router as flagged_router
@@ -105,6 +109,8 @@ def create_app(
         reports.router,
         users.router,
         departments.router,
+        dashboard.router,
+        analysis.router,
     ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
@@ -115,6 +121,8 @@ def create_app(
     app.include_router(sso_router)
     app.include_router(opt_out_router)
     app.include_router(flagged_router)
+    app.include_router(analysis_router)
+    app.include_router(dashboard_router)
     app.include_router(reports_router)
     app.include_router(embed_router)
     app.include_router(respondent_router)

@@ -181,7 +181,7 @@ def change_p_value(key: str, before: MetricValue, after: MetricValue) -> float |
             before.n,
             equal_var=False,
         )
-        return float(p)
+        return None if p != p else float(p)
     se = float(np.hypot(before.se, after.se))  # NPS and the CSI: z on the standard errors
     if not se > 0:
         return None
