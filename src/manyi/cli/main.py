@@ -20,6 +20,7 @@ from manyi.cli.export import export_command
 from manyi.cli.organisation import channel_app, department_app, org_app, touchpoint_app
 from manyi.cli.privacy import privacy_app
 from manyi.cli.report import report_command
+from manyi.cli.rollups import rollups_app
 from manyi.cli.text import text_command
 from manyi.errors import InvalidInput
 from manyi.ingestion.files import ERROR_KEY
@@ -42,6 +43,7 @@ app.add_typer(touchpoint_app, name="touchpoint")
 app.add_typer(org_app, name="org")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(contacts_app, name="contacts")
+app.add_typer(rollups_app, name="rollups")
 app.command("analyze")(analyze_command)
 app.command("text")(text_command)
 app.command("export")(export_command)
