@@ -50,9 +50,7 @@ def update_case_versioned(
     result = session.execute(
         update(CaseRow)
         .where(CaseRow.id == case_id, CaseRow.version == seen_version)
-        .values(
-            **values, version=CaseRow.version + 1, updated_at=values.get("updated_at", utcnow())
-        )
+        .values({"updated_at": utcnow(), **values, "version": CaseRow.version + 1})
         .execution_options(synchronize_session=False)
     )
     session.expire_all()
