@@ -265,3 +265,20 @@ def test_each_role_is_refused_exactly_without_the_permission(
         if status == 401 or refused == has_permission(role, permission):
             wrong.append(f"{key} ({permission.value}): {status}")
     assert not wrong, f"{role.value}: " + "; ".join(wrong)
+
+
+def test_no_entry_point_or_template_compares_roles() -> None:
+    """Pages, API, CLI, jobs and templates ask the permission map (requires, page_requires,
+    has_permission, may()); a ``user.role == …`` or ``user.role in …`` check would be a
+    second map that drifts."""
+    src = Path(__file__).resolve().parents[2] / "src" / "manyi"
+    comparison = re.compile(r"\buser\.role(\.value)?\s*(==|!=|\bin\b|\bnot in\b)")
+    found = [
+        f"{path.relative_to(src)}:{n}"
+        for folder in ("api", "web", "cli", "jobs", "edge")
+        for path in sorted((src / folder).rglob("*"))
+        if path.suffix in (".py", ".html")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if comparison.search(line)
+    ]
+    assert not found, f"role comparisons (use the permission map): {found}"
