@@ -15,6 +15,7 @@ from manyi.accounts.throttle import LoginThrottle
 from manyi.api.docs import install_api_docs
 from manyi.api.routes import (
     analysis,
+    cases,
     contacts,
     customers,
     dashboard,
@@ -111,6 +112,7 @@ def create_app(
         departments.router,
         dashboard.router,
         analysis.router,
+        cases.router,
     ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)

@@ -271,6 +271,26 @@ class Settings(BaseSettings):
             "within this many days; 0: no such rule. A campaign or trigger may set its own."
         ),
     )
+    # closed loop (docs/workflow.md)
+    case_timezone: str = Field(
+        default="Asia/Shanghai",
+        description="Time zone of the business-hours calendar that case SLAs are counted on.",
+    )
+    case_working_hours: str = Field(
+        default="09:00-12:00,13:00-18:00",
+        pattern=r"^\s*\d{2}:\d{2}-\d{2}:\d{2}(\s*,\s*\d{2}:\d{2}-\d{2}:\d{2})*\s*$",
+        description="Working periods of a workday for case SLAs (Chinese public holidays and 调休 apply).",
+    )
+    repeat_complaint_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="A new case of the same customer on the same aspect within this many days is a repeat complaint.",
+    )
+    followup_survey_code: str = Field(
+        default="case-followup",
+        description="Code of the 回访 survey sent after a case is resolved (created from the template when missing).",
+    )
 
     embed_origins: str = Field(
         default="",

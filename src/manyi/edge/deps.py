@@ -25,6 +25,10 @@ class EnrichmentQueue(Protocol):
 
     def enqueue_enrichment(self) -> bool: ...
 
+    def enqueue_alerts(self, kind: str, ids: list[int]) -> bool: ...
+
+    def enqueue_followup(self, case_id: int) -> bool: ...
+
 
 def get_db(request: Request) -> Database:
     db: Database = request.app.state.db

@@ -61,6 +61,7 @@ from manyi.storage.types import utcnow
 from manyi.text.pii import redact
 
 __all__ = [
+    "AlertHook",
     "Enqueue",
     "FeedbackBatch",
     "IntakeOptions",
@@ -75,6 +76,10 @@ __all__ = [
 #: Asks the job queue to enrich new text; it must never raise (a queue that is down may
 #: not lose a submission: the periodic sweep catches up).
 Enqueue = Callable[[], object]
+#: Asks for the alert rules to be evaluated on the items just stored ("response" or
+#: "feedback", their ids), after the commit: manyi.jobs queues the ``evaluate-alerts`` job.
+#: A separate job, not the intake transaction, so that a rule never slows or fails intake.
+AlertHook = Callable[[str, list[int]], object]
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -167,6 +172,7 @@ def record(
     options: IntakeOptions | None = None,
     *,
     enqueue: Enqueue | None = None,
+    alerts: AlertHook | None = None,
 ) -> IntakeResult:
     """Record a batch of responses or feedback items in one transaction.
 
@@ -189,6 +195,9 @@ def record(
             result = _record_responses(s, batch, options)
         else:
             result = _record_feedback(s, batch, options)
+    created = [item.id for item in result.stored if item.created and not item.is_duplicate]
+    if alerts is not None and created:
+        alerts("response" if isinstance(batch, ResponseBatch) else "feedback", created)
     if result.to_enrich and enqueue is not None:
         enqueue()
         return replace(result, enqueued=True)

@@ -36,6 +36,10 @@ from manyi.surveys.reminders import send_reminders
 from manyi.surveys.schedule import apply_schedules
 from manyi.surveys.sms import HttpSmsGateway, SmsGateway
 from manyi.surveys.sms_invitations import send_invitation_sms
+from manyi.workflow.alerts import evaluate_enriched, evaluate_items
+from manyi.workflow.config import WorkflowConfig
+from manyi.workflow.escalation import escalate_breached
+from manyi.workflow.followup import pending_followups, send_followup
 from manyi.workflow.delivery import deliver_due, queue_daily_digests
 from manyi.workflow.webhooks import HttpxTransport, WebhookTransport
 
@@ -56,6 +60,32 @@ class JobQueue:
     send_sms: Callable[..., Any] | None = None
     #: The reminder task: ``remind(survey_id, after_days, max_reminders)``.
     remind: Callable[..., Any] | None = None
+    #: The alert-rule task: ``alerts(kind, ids)`` (manyi.workflow.alerts).
+    alerts: Callable[..., Any] | None = None
+    #: The 回访 e-mail of a resolved case: ``followup(case_id)``.
+    followup: Callable[..., Any] | None = None
+
+    def enqueue_alerts(self, kind: str, ids: list[int]) -> bool:
+        """Evaluate the alert rules on new items; never fails intake."""
+        if self.alerts is None:
+            return False
+        try:
+            self.alerts(kind, ids)
+            return True
+        except Exception:  # a queue that is down must not lose a submission
+            log.warning("could not evaluate the alert rules on %s %s", kind, ids, exc_info=True)
+            return False
+
+    def enqueue_followup(self, case_id: int) -> bool:
+        """Send the 回访 e-mail of a resolved case; the minute sweep catches a lost one."""
+        if self.followup is None:
+            return False
+        try:
+            self.followup(case_id)
+            return True
+        except Exception:
+            log.warning("could not queue the follow-up of case %s", case_id, exc_info=True)
+            return False
 
     def enqueue_enrichment(self) -> bool:
         """Ask a worker to enrich new text; never fails intake (the sweep catches up)."""
@@ -163,7 +193,10 @@ def build_queue(
         # returns, because the running one already takes every pending row.
         try:
             with huey.lock_task(ENRICH_LOCK):
+                started = datetime.now(UTC).replace(tzinfo=None)
                 run = enrich_pending(db)
+                if run.total:  # rules on aspects and sentiment see the enriched items now
+                    evaluate_enriched(db, started, WorkflowConfig.from_settings(settings))
         except TaskLockedException:
             return 0
         if run.total:
@@ -313,4 +346,37 @@ def build_queue(
         return queue_daily_digests(db, now=clock() if clock else None)
 
     huey.periodic_task(crontab(minute="5", hour="0"), name="notifications-digest")(run_digests)
-    return JobQueue(huey, enrich, backend, send_email, export, send_sms=send_sms, remind=remind)
+    workflow = WorkflowConfig.from_settings(settings)
+
+    def run_alerts(kind: str, ids: list[int]) -> int:
+        # Queued by intake right after its commit: the alert rules on the new items.
+        item = "response" if kind == "response" else "feedback"
+        return len(evaluate_items(db, item, ids, workflow))
+
+    alerts = huey.task(name="evaluate-alerts", retries=3, retry_delay=10)(run_alerts)
+
+    def run_escalation() -> int:
+        # Every minute: cases past their SLA due time escalate (once); resolved cases get
+        # their 回访 e-mail if the queued send was lost.
+        escalated = escalate_breached(db, clock() if clock else None)
+        for case_id in pending_followups(db):
+            run_followup(case_id)
+        return len(escalated)
+
+    def run_followup(case_id: int) -> str:
+        sent = send_followup(db, case_id, settings=settings, transport=transport)
+        return sent.status if sent else "none"
+
+    huey.periodic_task(crontab(minute="*"), name="case-escalation")(run_escalation)
+    followup = huey.task(name="case-followup", retries=3, retry_delay=120)(run_followup)
+    return JobQueue(
+        huey,
+        enrich,
+        backend,
+        send_email,
+        export,
+        send_sms=send_sms,
+        remind=remind,
+        alerts=alerts,
+        followup=followup,
+    )

@@ -167,8 +167,13 @@ def send_invitation_email(
     language: str | None = None,
     valid_days: int = 30,
     now: datetime | None = None,
+    key: str | None = None,
 ) -> EmailSend:
     """E-mail customer ``customer`` (external id) a personal link to survey ``survey_id``.
+
+    ``key`` names what the invitation is for when a customer may get the same survey more
+    than once, one invitation per key (the 回访 survey once per case: ``case:12``);
+    without a key, a customer gets a survey once.
 
     Skipped (not an error) when the customer has no e-mail address, has not agreed to be
     contacted or opted out, or was already e-mailed this survey. Raises NotFound for an
@@ -204,17 +209,18 @@ def send_invitation_email(
     bounced = bounced_reason(db, contact.id, contact.email)
     if bounced:
         return EmailSend("skipped", customer, bounced)
-    earlier = _earlier_send(db, survey_id, contact.id)
+    earlier = _earlier_send(db, survey_id, contact.id, key)
     if earlier:
         return EmailSend("skipped", customer, earlier)
 
+    keyed: dict[str, Any] = {"key": key} if key else {}
     invitation = create_invitation(
         db,
         survey_id,
         secret=settings.secret_key,
         customer=customer,
         valid_days=valid_days,
-        meta={"email": {"state": "new", "language": lang}},
+        meta={"email": {"state": "new", "language": lang}, **keyed},
         now=at,
     )
     # Claim under the customer's row lock: of two sends racing, the second finds the
@@ -223,10 +229,12 @@ def send_invitation_email(
         lock_customer(s, contact.id)  # SQLite ignores FOR UPDATE: take its write lock first
         locked = customer_contact(s, customer, lock=True)
         blocking = _blocking_reason(
-            customer_invitation_metas(s, survey_id, contact.id), invitation.id
+            customer_invitation_metas(s, survey_id, contact.id), invitation.id, key
         )
         if locked is None or blocking:
-            set_invitation_meta(s, invitation.id, {"email": {"state": "withdrawn"}}, expires_at=at)
+            set_invitation_meta(
+                s, invitation.id, {"email": {"state": "withdrawn"}, **keyed}, expires_at=at
+            )
             return EmailSend("skipped", customer, blocking or "the customer was deleted")
         set_invitation_meta(
             s,
@@ -240,7 +248,8 @@ def send_invitation_email(
                     # and the address so that a bounce blocks this address only.
                     "nonce": token_nonce(invitation.token, secret=settings.secret_key),
                     "to_sha256": address_hash(contact.email),
-                }
+                },
+                **keyed,
             },
         )
 
@@ -432,15 +441,19 @@ def opt_out_url(base_url: str, survey_id: int, token: str) -> str:
     return f"{base_url.rstrip('/')}/s/{survey_id}/opt-out?{urlencode({'invite': token})}"
 
 
-def _earlier_send(db: Database, survey_id: int, customer_id: int) -> str:
+def _earlier_send(db: Database, survey_id: int, customer_id: int, key: str | None) -> str:
     with db.session() as s:
-        return _blocking_reason(customer_invitation_metas(s, survey_id, customer_id), None)
+        return _blocking_reason(customer_invitation_metas(s, survey_id, customer_id), None, key)
 
 
-def _blocking_reason(metas: list[tuple[int, dict[str, Any]]], own: int | None) -> str:
+def _blocking_reason(
+    metas: list[tuple[int, dict[str, Any]]], own: int | None, key: str | None = None
+) -> str:
     for invitation_id, meta in metas:
         email = meta.get("email") or {}
         if invitation_id == own or email.get("state") not in BLOCKING:
+            continue
+        if meta.get("key") != key:  # another case's 回访 (or a keyed vs. a plain invitation)
             continue
         if email["state"] == "sent":
             return (

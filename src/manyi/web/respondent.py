@@ -273,7 +273,9 @@ def _record(
     )
     batch = ResponseBatch(done.survey_id, [item], idempotency_key=done.idempotency_key)
     try:
-        result = record(db, batch, options, enqueue=queue.enqueue_enrichment)
+        result = record(
+            db, batch, options, enqueue=queue.enqueue_enrichment, alerts=queue.enqueue_alerts
+        )
     except QuotaFull as full:
         return screened_out(db, form, full.quota)
     except Conflict:

@@ -69,6 +69,7 @@ def submit(
         FeedbackBatch([FeedbackIn(**i.model_dump()) for i in items], idempotency_key),
         IntakeOptions(source="api", keep_raw_text=settings.keep_raw_text),
         enqueue=queue.enqueue_enrichment,
+        alerts=queue.enqueue_alerts,
     )
     if not result.created:
         response.status_code = 200

@@ -47,6 +47,7 @@ def submit(
             keep_raw_text=settings.keep_raw_text,
         ),
         enqueue=queue.enqueue_enrichment,
+        alerts=queue.enqueue_alerts,
     )
     stored = result.stored[0]
     if not stored.created:
