@@ -27,10 +27,13 @@ from manyi.api.routes import (
     feedback,
     imports,
     links,
+    notifications,
+    plans,
     privacy,
     quality,
     reports,
     responses,
+    scorecards,
     surveys,
     templates,
     users,
@@ -48,7 +51,9 @@ from manyi.web.dashboard import router as dashboard_router
 from manyi.web.embed import FrameAncestors
 from manyi.web.embed import router as embed_router
 from manyi.web.flagged import router as flagged_router
+from manyi.web.loop_pages import router as loop_pages_router
 from manyi.web.opt_out import router as opt_out_router
+from manyi.web.plans import router as plans_router
 from manyi.web.reports import router as reports_router
 from manyi.web.respondent import router as respondent_router
 from manyi.web.routes import error_page
@@ -112,7 +117,10 @@ def create_app(
         departments.router,
         dashboard.router,
         analysis.router,
+        plans.router,
         cases.router,
+        scorecards.router,
+        notifications.router,
     ):
         app.include_router(router, prefix="/api/v1")
     install_api_docs(app)
@@ -126,6 +134,8 @@ def create_app(
     app.include_router(analysis_router)
     app.include_router(dashboard_router)
     app.include_router(reports_router)
+    app.include_router(plans_router)
+    app.include_router(loop_pages_router)
     app.include_router(embed_router)
     app.include_router(respondent_router)
     app.mount(

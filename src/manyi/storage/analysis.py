@@ -325,6 +325,19 @@ __all__ = [
     "count_analysis_rows",
     "data_version",
     "open_texts",
+    "segment_values",
     "sentiment_by_month",
     "touchpoint_stages",
 ]
+
+
+def segment_values(session: Session, *, limit: int = 50) -> dict[str, list[str]]:
+    """The values customers' segments take (for filter menus), at most ``limit`` each."""
+    out: dict[str, list[str]] = {}
+    for key in SEGMENT_KEYS:
+        value = CustomerRow.segments[key].as_string()
+        rows = session.execute(
+            select(value).where(value.is_not(None)).distinct().order_by(value).limit(limit)
+        ).all()
+        out[key] = [str(v) for (v,) in rows if v]
+    return out

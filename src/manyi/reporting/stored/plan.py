@@ -34,6 +34,7 @@ import pandas as pd
 
 from manyi.domain.enums import QuestionKind
 from manyi.domain.survey import Question
+from manyi.i18n.terms import term
 from manyi.reporting.analysis.spec import AnalysisSpec, parse_spec
 from manyi.reporting.stored.frame import (
     DEPARTMENT,
@@ -206,9 +207,8 @@ def _servqual(b: _Builder, questions: Sequence[Question]) -> dict[str, list[str]
         section["importance"] = columns
         section["weighting"] = "respondent"
     b.spec["servqual"] = section
-    for dimension, cols in perceptions.items():
+    for cols in perceptions.values():
         b.scales.update(dict.fromkeys(cols, scale or (1, 7)))
-        b.labels.setdefault(dimension, _label(None, dimension))
     constructs = {d: cols for d, cols in perceptions.items() if len(cols) >= 2}
     if constructs:
         b.spec["reliability"] = {"constructs": constructs, "efa": {"rotation": "promax"}}
@@ -236,7 +236,8 @@ def _drivers(
         for dimension, cols in perceptions.items():
             name = f"perception:{dimension}"
             b.derived[name] = list(cols)
-            b.labels.setdefault(name, b.labels.get(dimension, _label(None, dimension)))
+            # the dimension's name from the catalog (SERVQUAL dimensions are terms)
+            b.labels.setdefault(name, _label(term(dimension, "zh-CN"), term(dimension, "en")))
             predictors.append(name)
             b.scales[name] = b.scales[cols[0]]
     else:

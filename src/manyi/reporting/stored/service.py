@@ -27,15 +27,18 @@ from manyi.reporting.stored.frame import StoredFrame, load_frame
 from manyi.reporting.stored.journey import Journey, journey
 from manyi.reporting.stored.plan import DEFAULT_BOOTSTRAP, StoredPlan, add_derived, derive_plan
 from manyi.reporting.stored.text import TextExplorer, text_explorer
+from manyi.stats.multiple_testing import holm
 from manyi.storage.analysis import (
     SEGMENT_KEYS,
     AnalysisSelection,
     analysis_ceiling,
     data_version,
+    segment_values,
     touchpoint_stages,
 )
 from manyi.storage.database import Database
-from manyi.storage.surveys import survey_id_by_code, survey_row
+from manyi.storage.organisation import channels, departments, touchpoints
+from manyi.storage.surveys import current_surveys, survey_id_by_code, survey_row
 
 #: Results kept in memory (each a few hundred kB of tables).
 CACHE_SIZE = 16
@@ -228,6 +231,62 @@ def analyze_survey(
     return result
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One entry of a filter menu: its code and its names."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class AnalysisChoices:
+    """What the analysis form offers: surveys and the values of every filter."""
+
+    surveys: list[Choice]
+    channels: list[Choice]
+    touchpoints: list[Choice]
+    departments: list[Choice]
+    segments: dict[str, list[str]]
+
+
+def analysis_choices(db: Database) -> AnalysisChoices:
+    """The surveys and filter values for the analysis form."""
+    with db.session() as s:
+        surveys = []
+        for current in current_surveys(s):
+            title = LocalText.model_validate(current.definition.get("title") or {})
+            label = str(current.id)
+            surveys.append(
+                Choice(str(current.survey.code or current.id), title.zh or label, title.en or label)
+            )
+        return AnalysisChoices(
+            surveys=surveys,
+            channels=[Choice(c.code, c.name_zh, c.name_en or c.name_zh) for c in channels(s)],
+            touchpoints=[Choice(t.code, t.name_zh, t.name_en or t.name_zh) for t in touchpoints(s)],
+            departments=[Choice(d.code, d.name_zh, d.name_en or d.name_zh) for d in departments(s)],
+            segments=segment_values(s),
+        )
+
+
+def segment_p_holm(report: AnalysisReport | None) -> dict[str, float]:
+    """Holm-adjusted p value of every segment comparison's overall test, across all of
+    them (each comparison's pairwise tests are already adjusted among themselves), so
+    that a page listing twenty comparisons does not mark one by chance."""
+    if report is None:
+        return {}
+    parts = [
+        (key, float(part.values["p_value"]))
+        for key, part in report.section("segments").parts.items()
+        if part.status == "ok" and part.values.get("p_value") == part.values.get("p_value")
+    ]
+    if not parts:
+        return {}
+    adjusted = holm([p for _, p in parts])
+    return {key: float(q) for (key, _), q in zip(parts, adjusted, strict=True)}
+
+
 def analysis_to_dict(result: StoredAnalysis) -> dict[str, Any]:
     """The JSON form: the selection, the report (as ``manyi analyze --json`` writes it),
     the sections the questions do not allow, the journey and the text explorer."""
@@ -247,6 +306,7 @@ def analysis_to_dict(result: StoredAnalysis) -> dict[str, Any]:
         "bootstrap": result.bootstrap,
         "missing": dict(result.plan.missing),
         "report": report_to_dict(result.report) if result.report is not None else None,
+        "segments_p_holm": segment_p_holm(result.report),
         "journey": {
             "basis": result.journey.basis,
             "clear": result.journey.clear,
@@ -258,8 +318,11 @@ def analysis_to_dict(result: StoredAnalysis) -> dict[str, Any]:
 
 __all__ = [
     "CACHE_SIZE",
+    "AnalysisChoices",
     "AnalysisQuery",
+    "Choice",
     "StoredAnalysis",
+    "analysis_choices",
     "analysis_to_dict",
     "analyze_survey",
     "check_period",
@@ -267,5 +330,6 @@ __all__ = [
     "parse_period",
     "resolve_survey",
     "run_plan",
+    "segment_p_holm",
     "selection_of",
 ]
