@@ -15,7 +15,13 @@ from dashboard_data import INCIDENT_MONTH, DashboardData, Row, make_dashboard_da
 from manyi.domain.enums import Role
 from manyi.domain.scope import DepartmentScope, Reader
 from manyi.errors import InvalidInput
-from manyi.reporting.dashboard import build_overview, drill_link, grouped, parse_filters
+from manyi.reporting.dashboard import (
+    DashboardFilters,
+    build_overview,
+    drill_link,
+    grouped,
+    parse_filters,
+)
 from manyi.reporting.dashboard_stats import buckets, csi_value
 from manyi.reporting.drilldown import responses_behind
 from manyi.stats.comparisons import compare_groups
@@ -27,7 +33,7 @@ from manyi.storage.database import Database
 TODAY = date(2026, 12, 1)
 
 
-def _filters(**params: str) -> object:
+def _filters(**params: str) -> DashboardFilters:
     return parse_filters({k: [v] for k, v in params.items()}, today=TODAY)
 
 
@@ -177,6 +183,13 @@ def test_scope_intersects_with_the_department_filter(db: Database, data: Dashboa
 def test_bad_filters_say_what_is_wrong(params: dict[str, str], message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         _filters(**params)
+
+
+def test_a_preset_wins_over_the_dates_the_form_also_sends() -> None:
+    f = _filters(period="30d", **{"from": "2026-01-01", "to": "2026-02-01"})
+    assert (f.start, f.end, f.preset) == (date(2026, 11, 2), TODAY, "30d")
+    custom = _filters(period="custom", **{"from": "2026-01-01", "to": "2026-02-01"})
+    assert (custom.start, custom.end) == (date(2026, 1, 1), date(2026, 2, 1))
 
 
 def test_unknown_codes_and_parameters_are_refused(db: Database, data: DashboardData) -> None:

@@ -8,7 +8,8 @@ values raise :class:`~manyi.errors.InvalidInput` with a message naming the param
 Parameters (all optional)::
 
     period=7d|30d|90d|180d|365d|custom   preset, counted back from today (UTC), default 365d
-    from=YYYY-MM-DD&to=YYYY-MM-DD          custom period (both days included); implies custom
+    from=YYYY-MM-DD&to=YYYY-MM-DD          custom period (both days included), used when
+                                           period is absent or custom
     granularity=day|week|month|quarter     trend buckets, default month
     survey=ID                              one survey (default: every survey)
     department=CODE touchpoint=CODE channel=CODE
@@ -155,7 +156,11 @@ def parse_filters(
             raise InvalidInput(f"unknown filter {unknown[0]!r}; known: {', '.join(sorted(_KNOWN))}")
     start_text, end_text = _one(params, "from"), _one(params, "to")
     preset = _one(params, "period")
-    if start_text is not None or end_text is not None or preset == "custom":
+    # A preset chosen in the form wins over the dates the form also sends; dates alone (a
+    # drill-down link, a shared URL) or with period=custom give a custom period.
+    if preset in (None, "custom") and (
+        start_text is not None or end_text is not None or preset == "custom"
+    ):
         if start_text is None or end_text is None:
             raise InvalidInput("a custom period needs both 'from' and 'to' (YYYY-MM-DD)")
         start, end, preset = _date("from", start_text), _date("to", end_text), "custom"

@@ -42,6 +42,8 @@ def chart_of(trend: Trend, title: str) -> Any:
         [TrendPoint(p.label, p.value, p.low, p.high, p.marked) for p in trend.points],
         title=title,
         value_format=_FORMATS[trend.key],
+        # narrower than the report's chart: its labels stay legible when a phone shrinks it
+        width=480,
     )
 
 
