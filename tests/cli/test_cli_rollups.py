@@ -40,7 +40,12 @@ def test_rebuild_restores_the_rollups(env: Path) -> None:
     database = env / "manyi.db"
     kept = _rollups(database)
     # nps 9 twice and 3 once on the total grain (grain 1)
-    assert [(r[4], r[6], r[-1]) for r in kept if r[1] == "nps" and r[3] == 1] == [
+    with sqlite3.connect(database) as conn:
+        total = conn.execute(
+            "SELECT day, value, count FROM score_rollups WHERE question = 'nps' AND grain = 1 "
+            "ORDER BY day, value"
+        ).fetchall()
+    assert total == [
         ("2026-03-01", 9.0, 1),
         ("2026-03-02", 3.0, 1),
         ("2026-03-02", 9.0, 1),

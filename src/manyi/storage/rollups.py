@@ -71,8 +71,19 @@ GRAINS: dict[int, frozenset[str]] = {
     TOTAL: frozenset(),
     **{2 + i: frozenset({dim}) for i, dim in enumerate(DIMENSIONS)},
 }
-_SCORE_KEY = ("survey_id", "question", "item", "grain", "day", "quality", "value", *DIMENSIONS)
-_RESPONSE_KEY = ("survey_id", "grain", "day", "quality", *DIMENSIONS)
+#: Primary-key order: the touchpoint before the day (see ScoreRollupRow).
+_SCORE_KEY = (
+    "survey_id",
+    "question",
+    "item",
+    "grain",
+    "touchpoint_id",
+    "day",
+    "quality",
+    "value",
+    *DIMENSIONS[1:],
+)
+_RESPONSE_KEY = ("survey_id", "grain", "touchpoint_id", "day", "quality", *DIMENSIONS[1:])
 #: Excluded answers (quality 2) are never counted, so never rolled up.
 _MAX_QUALITY = 1
 #: SQLite allows about 999 bound parameters in one statement.
@@ -148,25 +159,33 @@ def _unheld(dim: str) -> str:
 
 def _insert_full_sql(dialect: str, kind: str, where: str) -> str:
     """INSERT … SELECT of the full grain from the raw rows matching ``where``."""
-    dims = _dimensions(dialect)
-    day = _day_sql(dialect, "r.submitted_at")
-    dim_sql = ", ".join(dims[d] for d in DIMENSIONS)
+    exprs = {
+        **_dimensions(dialect),
+        "day": _day_sql(dialect, "r.submitted_at"),
+        "grain": str(FULL),
+        "survey_id": "r.survey_id",
+    }
+    key: tuple[str, ...]
     if kind == "score":
-        return (
-            f"INSERT INTO score_rollups ({', '.join(_SCORE_KEY)}, count) "
-            f"SELECT a.survey_id, a.question, a.item, {FULL}, {day}, a.quality, a.value, "
-            f"{dim_sql}, count(*) "
-            "FROM responses r JOIN answers a ON a.response_id = r.id "
+        exprs.update(question="a.question", item="a.item", quality="a.quality", value="a.value")
+        key, table = _SCORE_KEY, "score_rollups"
+        source = (
+            "responses r JOIN answers a ON a.response_id = r.id "
             "LEFT JOIN customers c ON c.id = r.customer_id "
-            f"WHERE a.value IS NOT NULL AND a.quality <= {_MAX_QUALITY} AND ({where}) "
-            f"GROUP BY a.survey_id, a.question, a.item, {day}, a.quality, a.value, {dim_sql}"
+            f"WHERE a.value IS NOT NULL AND a.quality <= {_MAX_QUALITY}"
         )
+    else:
+        exprs["quality"] = "r.quality"
+        key, table = _RESPONSE_KEY, "response_rollups"
+        source = (
+            "responses r LEFT JOIN customers c ON c.id = r.customer_id "
+            f"WHERE r.quality <= {_MAX_QUALITY}"
+        )
+    group = ", ".join(exprs[c] for c in key if c != "grain")
     return (
-        f"INSERT INTO response_rollups ({', '.join(_RESPONSE_KEY)}, count) "
-        f"SELECT r.survey_id, {FULL}, {day}, r.quality, {dim_sql}, count(*) "
-        "FROM responses r LEFT JOIN customers c ON c.id = r.customer_id "
-        f"WHERE r.quality <= {_MAX_QUALITY} AND ({where}) "
-        f"GROUP BY r.survey_id, {day}, r.quality, {dim_sql}"
+        f"INSERT INTO {table} ({', '.join(key)}, count) "
+        f"SELECT {', '.join(exprs[c] for c in key)}, count(*) "
+        f"FROM {source} AND ({where}) GROUP BY {group}"
     )
 
 
@@ -241,15 +260,13 @@ def add_responses(session: Session, response_ids: Sequence[int]) -> None:
     if not response_ids:
         return
     dialect = _dialect(session)
-    survey_ids: set[int] = set()
-    score_rows: dict[tuple[Any, ...], int] = {}
-    response_rows: dict[tuple[Any, ...], int] = {}
     dims = _dimensions(dialect)
     dim_sql = ", ".join(dims[d] for d in DIMENSIONS)
     day = _day_sql(dialect, "r.submitted_at")
+    counted: dict[str, list[tuple[dict[str, Any], int]]] = {"score": [], "response": []}
     for start in range(0, len(response_ids), _CHUNK):
         ids = _ids_sql(response_ids[start : start + _CHUNK])
-        for row in session.execute(
+        for survey_id, d, quality, *values, n in session.execute(
             text(
                 f"SELECT r.survey_id, {day}, r.quality, {dim_sql}, count(*) "
                 "FROM responses r LEFT JOIN customers c ON c.id = r.customer_id "
@@ -257,10 +274,11 @@ def add_responses(session: Session, response_ids: Sequence[int]) -> None:
                 f"GROUP BY r.survey_id, {day}, r.quality, {dim_sql}"
             )
         ).all():
-            survey_id, d, quality, *values, n = row
-            survey_ids.add(int(survey_id))
-            _spread(response_rows, (int(survey_id),), (_as_date(d), int(quality)), values, n)
-        for row in session.execute(
+            row = {"survey_id": int(survey_id), "day": _as_date(d), "quality": int(quality)}
+            counted["response"].append(
+                ({**row, **dict(zip(DIMENSIONS, values, strict=True))}, int(n))
+            )
+        for survey_id, question, item, d, quality, value, *values, n in session.execute(
             text(
                 f"SELECT a.survey_id, a.question, a.item, {day}, a.quality, a.value, "
                 f"{dim_sql}, count(*) "
@@ -271,38 +289,37 @@ def add_responses(session: Session, response_ids: Sequence[int]) -> None:
                 f"GROUP BY a.survey_id, a.question, a.item, {day}, a.quality, a.value, {dim_sql}"
             )
         ).all():
-            survey_id, question, item, d, quality, value, *values, n = row
-            survey_ids.add(int(survey_id))
-            _spread(
-                score_rows,
-                (int(survey_id), question, item),
-                (_as_date(d), int(quality), float(value)),
-                values,
-                n,
-            )
-    _lock_surveys(session, survey_ids, exclusive=False)
-    _upsert(session, "score_rollups", _SCORE_KEY, score_rows)
-    _upsert(session, "response_rollups", _RESPONSE_KEY, response_rows)
+            row = {
+                "survey_id": int(survey_id),
+                "question": question,
+                "item": item,
+                "day": _as_date(d),
+                "quality": int(quality),
+                "value": float(value),
+            }
+            counted["score"].append(({**row, **dict(zip(DIMENSIONS, values, strict=True))}, int(n)))
+    surveys = {row["survey_id"] for rows in counted.values() for row, _ in rows}
+    _lock_surveys(session, surveys, exclusive=False)
+    _upsert(session, "score_rollups", _SCORE_KEY, _spread(_SCORE_KEY, counted["score"]))
+    _upsert(session, "response_rollups", _RESPONSE_KEY, _spread(_RESPONSE_KEY, counted["response"]))
 
 
 def _spread(
-    into: dict[tuple[Any, ...], int],
-    head: tuple[Any, ...],
-    tail: tuple[Any, ...],
-    values: list[Any],
-    n: int,
-) -> None:
-    """Add ``n`` to the row of every grain (head, grain, tail, dimensions)."""
-    full = dict(zip(DIMENSIONS, values, strict=True))
-    for grain, held in GRAINS.items():
-        dims = tuple(
-            (int(full[d]) if d in _INT_DIMS else str(full[d]))
-            if d in held
-            else (-1 if d in _INT_DIMS else "*")
-            for d in DIMENSIONS
-        )
-        key = (*head, grain, *tail, *dims)
-        into[key] = into.get(key, 0) + int(n)
+    key: tuple[str, ...], counted: list[tuple[dict[str, Any], int]]
+) -> dict[tuple[Any, ...], int]:
+    """Key (in ``key``'s column order) -> count, every full-grain row added to every grain."""
+    out: dict[tuple[Any, ...], int] = {}
+    for full, n in counted:
+        for grain, held in GRAINS.items():
+            row = dict(full, grain=grain)
+            for d in DIMENSIONS:
+                if d not in held:
+                    row[d] = -1 if d in _INT_DIMS else "*"
+                else:
+                    row[d] = int(full[d]) if d in _INT_DIMS else str(full[d])
+            k = tuple(row[c] for c in key)
+            out[k] = out.get(k, 0) + n
+    return out
 
 
 def _upsert(

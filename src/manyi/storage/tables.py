@@ -1039,10 +1039,12 @@ class ScoreRollupRow(Base):
     question: Mapped[str] = mapped_column(String(64), primary_key=True)
     item: Mapped[str] = mapped_column(String(64), primary_key=True)
     grain: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    # Before the day: a department filter (its touchpoints) seeks a range per touchpoint
+    # instead of reading every touchpoint's rows of the year (-1 in grains without it).
+    touchpoint_id: Mapped[int] = mapped_column(IdType, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     quality: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     value: Mapped[float] = mapped_column(Float, primary_key=True)
-    touchpoint_id: Mapped[int] = mapped_column(IdType, primary_key=True)
     channel_id: Mapped[int] = mapped_column(IdType, primary_key=True)
     language: Mapped[str] = mapped_column(String(8), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -1066,9 +1068,9 @@ class ResponseRollupRow(Base):
         ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
     )
     grain: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    touchpoint_id: Mapped[int] = mapped_column(IdType, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     quality: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    touchpoint_id: Mapped[int] = mapped_column(IdType, primary_key=True)
     channel_id: Mapped[int] = mapped_column(IdType, primary_key=True)
     language: Mapped[str] = mapped_column(String(8), primary_key=True)
     region: Mapped[str] = mapped_column(String(64), primary_key=True)
