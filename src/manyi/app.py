@@ -45,8 +45,10 @@ from manyi.runtime import Database, open_database
 from manyi.surveys.rate_limit import RespondLimiter
 from manyi.web.admin import router as admin_router
 from manyi.web.admin_departments import router as admin_departments_router
+from manyi.web.alert_rules import router as alert_rules_router
 from manyi.web.analysis import router as analysis_router
 from manyi.web.builder import router as builder_router
+from manyi.web.cases import router as cases_router
 from manyi.web.dashboard import router as dashboard_router
 from manyi.web.embed import FrameAncestors
 from manyi.web.embed import router as embed_router
@@ -131,6 +133,8 @@ def create_app(
     app.include_router(sso_router)
     app.include_router(opt_out_router)
     app.include_router(flagged_router)
+    app.include_router(cases_router)
+    app.include_router(alert_rules_router)
     app.include_router(analysis_router)
     app.include_router(dashboard_router)
     app.include_router(reports_router)

@@ -293,6 +293,7 @@ def measure_effect(db: Database, spec: MetricSpec, *, today: date | None = None)
         raise InvalidInput("the change has not taken effect yet: no data after it")
     loader = _aspect_frame if spec.metric_kind == "negative_share" else _survey_frame
     frame = loader(db, spec, since, until)
+    frame["day"] = pd.to_datetime(frame["day"])  # an empty frame has no dtype yet
     change = pd.Timestamp(spec.change_at)
     post = frame["day"] >= change
     cells = {

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from manyi.errors import ChannelError, InvalidInput, NotFound
+from manyi.errors import ChannelError, Conflict, InvalidInput, NotFound
 from manyi.storage.audit import add_audit_entry
 from manyi.storage.database import Database
 from manyi.storage.notifications import (
@@ -37,6 +37,7 @@ from manyi.storage.notifications import (
     insert_subscription,
     subscription_row,
     subscription_rows,
+    webhook_delivery_row,
 )
 from manyi.storage.tables import WebhookDeliveryRow, WebhookSubscriptionRow
 from manyi.storage.types import utcnow
@@ -292,3 +293,25 @@ def list_deliveries(
     with db.session() as s:
         rows = delivery_rows(s, subscription_id=subscription_id, status=status, limit=limit)
         return [Delivery.from_row(r) for r in rows]
+
+
+def retry_delivery(db: Database, delivery_id: int, *, actor_user_id: int | None = None) -> Delivery:
+    """Give a failed delivery one more attempt at the next run of the delivery job (after
+    the receiver was fixed); a further failure marks it failed again."""
+    with db.session() as s:
+        row = webhook_delivery_row(s, delivery_id)
+        if row is None:
+            raise NotFound(f"webhook delivery {delivery_id} does not exist")
+        if row.status != "failed":
+            raise Conflict(f"delivery {delivery_id} is {row.status}; only failed ones are retried")
+        row.status, row.next_attempt_at = "pending", utcnow()
+        add_audit_entry(
+            s,
+            action="webhook.retry",
+            subject_kind="webhook",
+            subject_id=row.subscription_id,
+            detail={"delivery_id": delivery_id},
+            actor_user_id=actor_user_id,
+        )
+        s.flush()
+        return Delivery.from_row(row)
