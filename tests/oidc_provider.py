@@ -78,7 +78,7 @@ class Provider:
         if self.tamper.get("expired"):
             claims["iat"], claims["exp"] = now - 3600, now - 600
         key = self.other_key if self.tamper.get("other_key") else self.key
-        return jwt.encode({"alg": "RS256", "kid": "k1"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 
     def authorize(self, query: dict[str, str]) -> str:
         self.authorize_queries.append(query)

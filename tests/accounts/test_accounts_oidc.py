@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from factories import make_user_token
@@ -281,3 +282,26 @@ def test_an_unreachable_provider_is_a_clear_refusal(sqlite_db: Database, tmp_pat
     page = client.get("/login/oidc?lang=en")
     assert page.status_code == 401
     assert "The sign-in service cannot be reached. Try again later." in page.text
+
+
+def test_rotated_signing_keys_are_read_again(sqlite_db: Database) -> None:
+    agent(sqlite_db)
+    with running_provider() as provider:
+        config = OidcConfig(
+            provider.issuer, CLIENT_ID, CLIENT_SECRET, "openid email", None, "http://testserver/cb"
+        )
+        oidc = OidcProvider(config)
+        oidc.keys()  # cached: the key k1
+        provider.key = RSAKey.generate_key(2048, {"kid": "k2"})  # the provider rotates
+        url, pending = begin_sign_in(oidc, None)
+        back = httpx.get(url, follow_redirects=False).headers["location"]
+        params = {k: v[0] for k, v in parse_qs(urlsplit(back).query).items()}
+        # within keys_refresh_s of the last read, an unknown key is not fetched again
+        with pytest.raises(SsoRefused, match="matches none of the issuer's keys"):
+            finish_sign_in(sqlite_db, oidc, pending, params)
+        oidc.keys_refresh_s = 0
+        url, pending = begin_sign_in(oidc, None)
+        back = httpx.get(url, follow_redirects=False).headers["location"]
+        params = {k: v[0] for k, v in parse_qs(urlsplit(back).query).items()}
+        assert finish_sign_in(sqlite_db, oidc, pending, params)[0].email == "agent@example.com"
+        assert oidc.keys().get_by_kid("k2") is not None

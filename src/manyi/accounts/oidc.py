@@ -30,6 +30,7 @@ from joserfc.errors import (
     BadSignatureError,
     ExpiredTokenError,
     InvalidClaimError,
+    InvalidKeyIdError,
     JoseError,
     MissingClaimError,
 )
@@ -113,7 +114,11 @@ class OidcProvider:
     config: OidcConfig
     _metadata: dict[str, Any] | None = None
     _metadata_at: float = 0.0
+    #: Least time between two reads of the keys: tokens naming unknown keys must not
+    #: turn manyi into a flood of requests to the provider.
+    keys_refresh_s: float = 30.0
     _keys: KeySet | None = None
+    _keys_at: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _get_json(self, url: str, what: str) -> dict[str, Any]:
@@ -158,8 +163,10 @@ class OidcProvider:
     def keys(self, *, refresh: bool = False) -> KeySet:
         jwks_uri = str(self.metadata()["jwks_uri"])
         with self._lock:
-            if self._keys is None or refresh:
+            stale = time.monotonic() - self._keys_at >= self.keys_refresh_s
+            if self._keys is None or (refresh and stale):
                 body = self._get_json(jwks_uri, "signing keys (JWKS)")
+                self._keys_at = time.monotonic()
                 try:
                     self._keys = KeySet.import_key_set(body)  # type: ignore[arg-type]
                 except (JoseError, ValueError, KeyError, TypeError) as exc:
@@ -288,10 +295,10 @@ def verify_id_token(provider: OidcProvider, id_token: str, nonce: str) -> dict[s
     try:
         try:
             token = jwt.decode(id_token, provider.keys(), algorithms=algorithms)
-        except (BadSignatureError, ValueError):
+        except InvalidKeyIdError:
             # A key the cached set lacks (the provider rotated its keys): read them again.
             token = jwt.decode(id_token, provider.keys(refresh=True), algorithms=algorithms)
-    except BadSignatureError:
+    except (BadSignatureError, InvalidKeyIdError):
         raise SsoRefused(
             "the ID token's signature matches none of the issuer's keys", reason="token_invalid"
         ) from None
