@@ -117,7 +117,9 @@ def test_waiting_for_the_customer_pauses_the_resolution_clock(db: Database) -> N
 
 def test_repeat_complaints_are_marked_and_linked(db: Database) -> None:
     w = make_case_world(db)
-    first = open_case(db, CaseNew("Late", customer_id=w.customer, aspect="delivery"), SYSTEM, CONFIG)
+    first = open_case(
+        db, CaseNew("Late", customer_id=w.customer, aspect="delivery"), SYSTEM, CONFIG
+    )
     again = open_case(db, CaseNew("Late again", customer_id=w.customer, aspect="delivery"),
                       SYSTEM, CONFIG)  # fmt: skip
     other = open_case(db, CaseNew("Price", customer_id=w.customer, aspect="price"), SYSTEM, CONFIG)

@@ -14,6 +14,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from huey import MemoryHuey
 from sqlalchemy import select
+
+from factories import make_survey
+from manyi.accounts.service import create_token
+from manyi.app import create_app
+from manyi.jobs.queue import build_queue
+from manyi.storage.database import Database
+from manyi.storage.tables import AlertRuleHitRow, AuditLogRow, ResponseRow
 from surveys.test_surveys_email import (  # noqa: F401 - smtp is the fixture
     Inbox,
     csrf_of,
@@ -24,16 +31,11 @@ from surveys.test_surveys_email import (  # noqa: F401 - smtp is the fixture
 )
 from workflow.case_data import detractor_rule, make_case_world
 
-from factories import make_survey
-from manyi.accounts.service import create_token
-from manyi.app import create_app
-from manyi.jobs.queue import build_queue
-from manyi.storage.database import Database
-from manyi.storage.tables import AlertRuleHitRow, AuditLogRow, ResponseRow
-
 
 def test_detractor_to_followup_csat(
-    db: Database, tmp_path: Path, smtp: tuple[Inbox, int]
+    db: Database,
+    tmp_path: Path,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the imported fixture
 ) -> None:
     inbox, port = smtp
     settings = settings_for(tmp_path, port)
@@ -130,7 +132,9 @@ def test_detractor_to_followup_csat(
     assert resolved.json()["state"] == "resolved"
 
     # The 回访 e-mail went out over SMTP; the customer answers it.
-    followups = [i for i in range(len(inbox.messages)) if "wang@example.com" in str(received(inbox, i)["To"])]
+    followups = [
+        i for i in range(len(inbox.messages)) if "wang@example.com" in str(received(inbox, i)["To"])
+    ]
     assert len(followups) == 1
     link, _ = links_in(received(inbox, followups[0]))
     page = client.get(link + "&lang=en")
@@ -147,7 +151,9 @@ def test_detractor_to_followup_csat(
     assert "followup-answered" in [e["kind"] for e in final["events"]]
     with db.session() as s:
         assert s.get(ResponseRow, final["followup_response_id"]) is not None
-        actions = s.scalars(select(AuditLogRow.action).where(AuditLogRow.subject_id == str(case["id"]))).all()
+        actions = s.scalars(
+            select(AuditLogRow.action).where(AuditLogRow.subject_id == str(case["id"]))
+        ).all()
         assert "case-transition" in actions and "case-opened" in actions
     # A second case of the same customer gets its own 回访 (one invitation per case).
     assert opened["id"] != case["id"]

@@ -264,3 +264,13 @@ def delete_routing_rule(session: Session, rule_id: int) -> bool:
         return False
     session.delete(row)
     return True
+
+
+def case_workers(session: Session) -> list[tuple[int, str, int | None]]:
+    """(id, name or e-mail, department id) of every active agent and manager."""
+    rows = session.execute(
+        select(UserRow.id, UserRow.name, UserRow.email, UserRow.department_id)
+        .where(UserRow.is_active.is_(True), UserRow.role.in_(["agent", "manager"]))
+        .order_by(UserRow.name, UserRow.id)
+    )
+    return [(uid, name or email, dep) for uid, name, email, dep in rows]
