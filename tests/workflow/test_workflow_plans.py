@@ -139,8 +139,8 @@ def test_plan_lifecycle_scope_conflicts_and_publication(demo_db: Database) -> No
         actor=admin,
     )  # fmt: skip
     assert unread_count(demo_db, owner.id) == 1  # the owner is told
-    assert [p.id for p in list_plans(demo_db, owner)] == [plan.id]
-    assert list_plans(demo_db, outsider) == []
+    assert plan.id in [p.id for p in list_plans(demo_db, owner)]
+    assert plan.id not in [p.id for p in list_plans(demo_db, outsider)]
     with pytest.raises(NotFound):
         get_plan(demo_db, plan.id, user=outsider)
     done = set_milestone(demo_db, plan.id, plan.milestones[0].id, True, actor=owner)
@@ -160,3 +160,19 @@ def test_plan_lifecycle_scope_conflicts_and_publication(demo_db: Database) -> No
     with pytest.raises(NotFound):
         public_plan(demo_db, shared.public_token)
     assert hidden.public_token == shared.public_token  # publishing again keeps the link
+
+
+def test_demo_loads_a_published_delivery_plan_with_its_effect(demo_db: Database) -> None:
+    from manyi.demo.loop import DELIVERY_PLAN, load_loop_for
+    from manyi.workflow.scorecards import points_ledger
+    from manyi.workflow.webhooks import list_subscriptions
+
+    (demo,) = [p for p in list_plans(demo_db, None) if p.title == DELIVERY_PLAN]
+    assert (demo.status, demo.published, demo.public) == ("done", True, True)
+    assert (demo.milestones_done, demo.milestones_total) == (3, 3)
+    effect, why = plan_effect(demo_db, get_plan(demo_db, demo.id), today=END)
+    assert why is None and effect is not None and effect.verdict == "improved"
+    assert points_ledger(demo_db, holder_kind="department")
+    (hook,) = [s for s in list_subscriptions(demo_db) if "manyi-demo-webhook" in s.url]
+    assert hook.active is False and hook.url.startswith("http://127.0.0.1")
+    assert load_loop_for(demo_db, admin_email="admin@example.com", end=END) == 0  # idempotent

@@ -16,6 +16,7 @@ from typing import Any
 from manyi.accounts.service import create_user
 from manyi.demo.company import generate_company
 from manyi.demo.feedback import generate_feedback
+from manyi.demo.loop import load_loop_for
 from manyi.demo.responses import generate_responses
 from manyi.demo.surveys import SURVEY_KEYS, survey_definition
 from manyi.domain.enums import Role
@@ -225,6 +226,8 @@ def load_demo(
         if progress:
             progress(done, total)
     admin_created = _users(db, admin_email, admin_password)
+    # Plans (one on delivery after the incident), points, a disabled webhook (demo/loop.py).
+    load_loop_for(db, admin_email=admin_email, end=end)
     with db.session() as s:
         n_resp = count_responses(s, source="demo")
         flagged = count_responses(s, source="demo", flagged_only=True)
