@@ -21,6 +21,7 @@ and from the open answers themselves (the newest :data:`MAX_TEXTS`, redacted as 
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -159,7 +160,11 @@ def _topics(texts: list[tuple[datetime, str]], seed: int) -> tuple[list[TopicSum
     if len(texts) < MIN_TEXTS:
         return [], "few_texts"
     try:
-        model = discover_topics([t for _, t in texts], seed=seed, max_topics=6)
+        # scikit-learn warns when NMF stops at its iteration cap or meets an empty topic;
+        # the topics are still the best found, and the page says how they were found.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=Warning)
+            model = discover_topics([t for _, t in texts], seed=seed, max_topics=6)
     except ValueError as exc:
         return [], str(exc)
     return [
