@@ -176,6 +176,7 @@ def test_scope_intersects_with_the_department_filter(db: Database, data: Dashboa
         ({"from": "2026-05-01"}, "needs both 'from' and 'to'"),
         ({"from": "2026-05-02", "to": "2026-05-01"}, "must not be before"),
         ({"granularity": "hour"}, "granularity must be one of"),
+        ({"period": "180d", "granularity": "day"}, "a daily trend covers at most 92 days"),
         ({"survey": "abc"}, "'survey' must be a survey id"),
         ({"flagged": "yes"}, "'flagged' must be include or exclude"),
     ],
