@@ -49,12 +49,13 @@ def inbox(
     user: Annotated[User, page_requires(Permission.VIEW_CASES)],
     state: Annotated[str, Query(max_length=32)] = "open",
     priority: Literal["", "P1", "P2", "P3", "P4"] = "",
-    department: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    department: Annotated[str, Query(max_length=20)] = "",
     assignee: Annotated[str, Query(max_length=20)] = "",
     overdue: bool = False,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     now = now_or(None)
+    department_id = int(department) if department.isdigit() else None
     if state not in ("", "open", *STATES):
         state = "open"
     states = (
@@ -66,7 +67,7 @@ def inbox(
     f = CaseFilter(
         states=states,
         priorities=(priority,) if priority else (),
-        department_id=department,
+        department_id=department_id,
         assignee_id=assignee_id,
         unassigned=assignee == "none",
         overdue_at=now if overdue else None,
@@ -79,7 +80,7 @@ def inbox(
         for k, v in {
             "state": state,
             "priority": priority,
-            "department": department,
+            "department": department_id,
             "assignee": assignee,
             "overdue": "true" if overdue else None,
         }.items()
