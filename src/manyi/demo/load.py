@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from manyi.accounts.service import create_user
+from manyi.demo.cases import load_cases_demo
 from manyi.demo.company import generate_company
 from manyi.demo.feedback import generate_feedback
 from manyi.demo.loop import load_loop_for
@@ -228,6 +229,8 @@ def load_demo(
     admin_created = _users(db, admin_email, admin_password)
     # Plans (one on delivery after the incident), points, a disabled webhook (demo/loop.py).
     load_loop_for(db, admin_email=admin_email, end=end)
+    # Alert rules, agents, and the cases they opened on recent detractors (demo/cases.py).
+    load_cases_demo(db, end=end, password=admin_password)
     with db.session() as s:
         n_resp = count_responses(s, source="demo")
         flagged = count_responses(s, source="demo", flagged_only=True)
