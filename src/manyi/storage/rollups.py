@@ -485,6 +485,16 @@ def _in_clause(dim: str, values: frozenset[Any], params: dict[str, Any]) -> str:
     return f"{dim} IN ({', '.join(names)})"
 
 
+def _rollup_conditions(wanted: dict[str, frozenset[Any]], params: dict[str, Any]) -> list[str]:
+    """The filters as conditions on the grain's columns. A grain without the touchpoint
+    holds -1 there: saying so lets the day range seek (the touchpoint precedes the day
+    in the key)."""
+    conditions = [_in_clause(dim, values, params) for dim, values in wanted.items()]
+    if "touchpoint_id" not in GRAINS[params["g"]]:
+        conditions.insert(0, "touchpoint_id = -1")
+    return conditions
+
+
 def daily_score_counts(
     session: Session,
     *,
@@ -509,7 +519,7 @@ def daily_score_counts(
         "d1": _bind(_dialect(session), until),
         "qmax": 1 if filters.include_flagged else 0,
     }
-    conditions = [_in_clause(dim, values, params) for dim, values in wanted.items()]
+    conditions = _rollup_conditions(wanted, params)
     sql = (
         "SELECT day, value, sum(count) FROM score_rollups "
         "WHERE survey_id = :s AND question = :q AND item = :i AND grain = :g "
@@ -538,7 +548,7 @@ def daily_response_counts(
         "d1": _bind(_dialect(session), until),
         "qmax": 1 if filters.include_flagged else 0,
     }
-    conditions = [_in_clause(dim, values, params) for dim, values in wanted.items()]
+    conditions = _rollup_conditions(wanted, params)
     if survey_id is not None:
         params["s"] = survey_id
         conditions.append("survey_id = :s")
