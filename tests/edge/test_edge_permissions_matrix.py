@@ -5,7 +5,8 @@ A new route fails :func:`test_every_route_is_in_the_table` until it is added to
 :data:`ROUTES` (the failure message names it with the permission its dependencies ask
 for, ready to paste). Calls are made with a valid bearer token (API) or session (pages),
 path parameters that name nothing (so nothing is changed) and empty bodies: a permitted
-role may get 404 or 422, never 401 or 403.
+role may get 404 or 422, never 401 nor the permission gate's 403 ("the role … lacks the
+permission …"); users are in a department, so scoped roles are not refused for lacking one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from factories import sign_in
-from manyi.accounts.service import create_token, create_user
+from manyi.accounts.service import create_department, create_token, create_user
 from manyi.app import create_app
 from manyi.config import Settings
 from manyi.domain.enums import Role
@@ -33,6 +34,8 @@ P = Permission
 #: No sign-in: the respondent's form, opt-out, the widget, login, health, API docs, static
 #: files, and the gateways' webhooks (which check their own shared secret).
 PUBLIC = "public"
+#: Any signed-in user, whatever the role (their own notifications).
+SIGNED_IN = "signed-in"
 
 ROUTES: dict[str, Permission | str] = {
     # --- API: surveys and templates
@@ -78,6 +81,7 @@ ROUTES: dict[str, Permission | str] = {
     "GET /api/v1/responses": P.REVIEW_QUALITY,
     "POST /api/v1/responses/{response_id}/exclusion": P.REVIEW_QUALITY,
     "GET /api/v1/reports/{kind}": P.VIEW_REPORTS,
+    "GET /api/v1/dashboard": P.VIEW_DASHBOARD,
     # --- API: exports
     "POST /api/v1/surveys/{survey_id}/exports": P.EXPORT_DATA,
     "GET /api/v1/exports/{export_id}": P.EXPORT_DATA,
@@ -102,6 +106,8 @@ ROUTES: dict[str, Permission | str] = {
     "GET /": P.VIEW_DASHBOARD,
     "GET /themes/{code}": P.VIEW_DASHBOARD,
     "GET /responses/flagged": P.REVIEW_QUALITY,
+    "GET /dashboard": P.VIEW_DASHBOARD,
+    "GET /responses": P.VIEW_RESPONSES,
     "POST /responses/flagged/{response_id}": P.REVIEW_QUALITY,
     "GET /surveys": P.DESIGN_SURVEYS,
     "GET /surveys/new": P.DESIGN_SURVEYS,
@@ -135,7 +141,74 @@ ROUTES: dict[str, Permission | str] = {
     "POST /admin/departments/{code}/name": P.MANAGE_USERS,
     "POST /admin/departments/{code}/parent": P.MANAGE_USERS,
     "GET /admin/roles": P.MANAGE_USERS,
+    # --- added at the end of the session: dashboard, analysis, cases, plans, alerts,
+    # scorecards, webhooks, the inbox (other helpers' routes; permissions as their
+    # dependencies ask, checked by the matrix below)
+    "DELETE /api/v1/alert-rules/{rule_id}": P.MANAGE_RULES,
+    "DELETE /api/v1/routing-rules/{rule_id}": P.MANAGE_RULES,
+    "DELETE /api/v1/webhooks/{subscription_id}": P.MANAGE_USERS,
+    "GET /api/v1/alert-rules": P.MANAGE_RULES,
+    "GET /api/v1/alert-rules/{rule_id}": P.MANAGE_RULES,
+    "GET /api/v1/analysis": P.VIEW_ANALYSIS,
+    "GET /api/v1/cases": P.VIEW_CASES,
+    "GET /api/v1/cases/root-causes": P.VIEW_CASES,
+    "GET /api/v1/cases/{case_id}": P.VIEW_CASES,
+    "GET /api/v1/inbox": SIGNED_IN,
+    "GET /api/v1/plans": P.VIEW_PLANS,
+    "GET /api/v1/plans/{plan_id}": P.VIEW_PLANS,
+    "GET /api/v1/routing-rules": P.MANAGE_RULES,
+    "GET /api/v1/scorecards": P.VIEW_SCORECARDS,
+    "GET /api/v1/scorecards/health": P.VIEW_SCORECARDS,
+    "GET /api/v1/scorecards/points": P.VIEW_SCORECARDS,
+    "GET /api/v1/webhooks": P.MANAGE_USERS,
+    "GET /api/v1/webhooks/deliveries": P.MANAGE_USERS,
+    "PATCH /api/v1/alert-rules/{rule_id}": P.MANAGE_RULES,
+    "PATCH /api/v1/cases/{case_id}": P.WORK_CASES,
+    "PATCH /api/v1/webhooks/{subscription_id}": P.MANAGE_USERS,
+    "POST /api/v1/alert-rules": P.MANAGE_RULES,
+    "POST /api/v1/cases": P.WORK_CASES,
+    "POST /api/v1/cases/{case_id}/notes": P.WORK_CASES,
+    "POST /api/v1/inbox/read": SIGNED_IN,
+    "POST /api/v1/plans": P.MANAGE_PLANS,
+    "POST /api/v1/plans/{plan_id}/cases": P.MANAGE_PLANS,
+    "POST /api/v1/plans/{plan_id}/milestones": P.MANAGE_PLANS,
+    "POST /api/v1/plans/{plan_id}/milestones/{milestone_id}": P.MANAGE_PLANS,
+    "POST /api/v1/plans/{plan_id}/publication": P.MANAGE_PLANS,
+    "POST /api/v1/plans/{plan_id}/status": P.MANAGE_PLANS,
+    "POST /api/v1/routing-rules": P.MANAGE_RULES,
+    "POST /api/v1/scorecards/points": P.MANAGE_PLANS,
+    "POST /api/v1/webhooks": P.MANAGE_USERS,
+    "POST /api/v1/webhooks/deliveries/{delivery_id}/retry": P.MANAGE_USERS,
+    "GET /admin/webhooks": P.MANAGE_USERS,
+    "GET /alert-rules": P.MANAGE_RULES,
+    "GET /alert-rules/{rule_id}": P.MANAGE_RULES,
+    "GET /analysis": P.VIEW_ANALYSIS,
+    "GET /cases": P.VIEW_CASES,
+    "GET /cases/new": P.WORK_CASES,
+    "GET /cases/{case_id}": P.VIEW_CASES,
+    "GET /health": P.VIEW_SCORECARDS,
+    "GET /inbox": SIGNED_IN,
+    "GET /plans": P.VIEW_PLANS,
+    "GET /plans/new": P.MANAGE_PLANS,
+    "GET /plans/shared": P.VIEW_PLANS,
+    "GET /plans/{plan_id}": P.VIEW_PLANS,
+    "GET /scorecards": P.VIEW_SCORECARDS,
+    "POST /admin/webhooks": P.MANAGE_USERS,
+    "POST /admin/webhooks/deliveries/{delivery_id}/retry": P.MANAGE_USERS,
+    "POST /admin/webhooks/{subscription_id}/active": P.MANAGE_USERS,
+    "POST /alert-rules": P.MANAGE_RULES,
+    "POST /alert-rules/{rule_id}/enabled": P.MANAGE_RULES,
+    "POST /cases/new": P.WORK_CASES,
+    "POST /cases/{case_id}/act": P.WORK_CASES,
+    "POST /cases/{case_id}/notes": P.WORK_CASES,
+    "POST /inbox/read": SIGNED_IN,
+    "POST /plans/new": P.MANAGE_PLANS,
+    "POST /plans/{plan_id}/cases": P.MANAGE_PLANS,
+    "POST /plans/{plan_id}/milestones/{milestone_id}": P.MANAGE_PLANS,
+    "POST /plans/{plan_id}/publication": P.MANAGE_PLANS,
+    "POST /plans/{plan_id}/status": P.MANAGE_PLANS,
     # --- public
+    "GET /p/plans/{token}": PUBLIC,  # a plan shared by its token
     "GET /login": PUBLIC,
     "POST /login": PUBLIC,
     "POST /logout": PUBLIC,
@@ -194,7 +267,7 @@ def test_every_route_is_in_the_table(db: Database, tmp_path: Path) -> None:
     routes = dict(_routes(_app(db, tmp_path)))
     missing = {key: _asked_permissions(r) for key, r in routes.items() if key not in ROUTES}
     suggestions = "\n".join(
-        f'    "{key}": {" | ".join(f"P.{p.name}" for p in asked) or "PUBLIC?"},'
+        f'    "{key}": {" | ".join(f"P.{p.name}" for p in asked) or "PUBLIC or SIGNED_IN?"},'
         for key, asked in sorted(missing.items())
     )
     assert not missing, f"routes missing from ROUTES (add them):\n{suggestions}"
@@ -208,8 +281,8 @@ def test_the_table_agrees_with_the_routes_dependencies(db: Database, tmp_path: P
     for key, route in _routes(_app(db, tmp_path)):
         asked = _asked_permissions(route)
         wanted = ROUTES.get(key)
-        if wanted == PUBLIC:
-            assert not asked, f"{key} is public in the table but asks for {asked}"
+        if wanted in (PUBLIC, SIGNED_IN):
+            assert not asked, f"{key} is {wanted} in the table but asks for {asked}"
         elif asked:
             assert asked == {wanted}, f"{key}: the table says {wanted}, the route asks {asked}"
 
@@ -252,18 +325,26 @@ def test_each_role_is_refused_exactly_without_the_permission(
     sqlite_db: Database, tmp_path: Path, role: Role
 ) -> None:
     email = f"{role.value}@example.com"
-    create_user(sqlite_db, email, "correct horse battery", role)
+    # In a department, so that a scoped role is not refused for having none (an agent
+    # without a department sees nothing; some pages answer that with 403).
+    create_department(sqlite_db, "matrix", "矩阵", "Matrix")
+    create_user(sqlite_db, email, "correct horse battery", role, department="matrix")
     headers = {"Authorization": f"Bearer {create_token(sqlite_db, email)}"}
     client = TestClient(_app(sqlite_db, tmp_path), raise_server_exceptions=False)
     assert sign_in(client, email).status_code == 200  # the home page, after the redirect
     wrong: list[str] = []
     for key in _guarded(sqlite_db, tmp_path):
         permission = ROUTES[key]
-        assert isinstance(permission, Permission)
-        status = _call(client, key, headers).status_code
-        refused = status == 403
-        if status == 401 or refused == has_permission(role, permission):
-            wrong.append(f"{key} ({permission.value}): {status}")
+        answer = _call(client, key, headers)
+        status = answer.status_code
+        # The permission gate's 403 names the permission; a 403 for another reason (a
+        # scoped user asking for the company-wide report) is not a permission refusal.
+        refused = status == 403 and "lacks the permission" in answer.text
+        allowed = permission == SIGNED_IN or (
+            isinstance(permission, Permission) and has_permission(role, permission)
+        )
+        if status == 401 or refused == allowed:
+            wrong.append(f"{key} ({permission}): {status}")
     assert not wrong, f"{role.value}: " + "; ".join(wrong)
 
 
