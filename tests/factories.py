@@ -183,3 +183,52 @@ class Outbox:
 
     def send(self, message: EmailMessage) -> None:
         self.messages.append(message)
+
+
+#: A department name that is markup: every report and page must show it as text.
+HOSTILE_DEPARTMENT = '<script>alert("x")</script>恶意部'
+
+
+def make_report_data(db: Database) -> int:
+    """Departments LOG (物流配送部) and EVIL (a name that is markup), a delivery touchpoint
+    in each, and an NPS/CSAT/comment survey answered in October and November 2026 (fewer
+    promoters in November). Returns the survey id."""
+    from datetime import datetime
+
+    from manyi.ingestion.responses import ResponseIn, record_response
+
+    log = create_department(db, "LOG", "物流配送部", "Logistics")
+    evil = create_department(db, "EVIL", HOSTILE_DEPARTMENT, HOSTILE_DEPARTMENT)
+    with db.session() as s:
+        s.add(ChannelRow(code="portal", kind="web", name_zh="门户", name_en="Portal"))
+        for code, dep in (("delivery", log), ("evil_desk", evil)):
+            s.add(
+                TouchpointRow(
+                    code=code, stage="delivery", name_zh=code, name_en=code, department_id=dep
+                )
+            )
+    questions = survey_definition()["questions"]
+    survey = make_survey(
+        db, questions=[q for q in questions if q["code"] in ("nps", "csat", "comment")]
+    )
+    comments = ["送货太慢了，等了三天。", "师傅很专业，安装很快。", "客服电话打不通。"]
+    months = {10: [10, 9, 9, 8, 7, 10, 9, 6, 9, 10, 3, 9], 11: [9, 6, 5, 3, 10, 7, 2, 8, 9, 4]}
+    for month, scores in months.items():
+        for i, score in enumerate(scores):
+            for touchpoint in ("delivery", "evil_desk"):
+                record_response(
+                    db,
+                    survey.id,
+                    ResponseIn(
+                        answers={
+                            "nps": score,
+                            "csat": 1 + score // 2.5,
+                            "comment": f"{comments[i % 3]}（订单 {month}-{i}-{touchpoint[0]}）",
+                        },
+                        channel="portal",
+                        touchpoint=touchpoint,
+                        submitted_at=datetime(2026, month, 3 + i, 10, 0),
+                        external_key=f"{touchpoint}-{month}-{i}",
+                    ),
+                )
+    return survey.id

@@ -87,7 +87,9 @@ def test_a_data_uri_is_still_drawn() -> None:
 
 def test_chinese_is_drawn_with_the_cjk_font_and_reads_back() -> None:
     if cjk_font_installed() is False:
-        pytest.fail(f"{CJK_FONT} is not installed: apt-get install fonts-noto-cjk (docs/reports.md)")
+        pytest.fail(
+            f"{CJK_FONT} is not installed: apt-get install fonts-noto-cjk (docs/reports.md)"
+        )
     html = (
         '<html lang="zh-CN"><body style="font-family: \'Noto Sans CJK SC\'">'
         "<h1>净推荐值 NPS 月度报告</h1><p>物流配送部：送货准时率提升</p></body></html>"

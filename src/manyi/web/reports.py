@@ -35,6 +35,7 @@ from manyi.reporting.reports.schedules import (
     run_file,
     set_schedule_paused,
 )
+from manyi.web.i18n import AUTONYMS
 from manyi.web.routes import LangDep, _render
 from manyi.web.security import csrf_ok
 
@@ -64,6 +65,7 @@ def reports_page(request: Request, db: DbDep, lang: LangDep, user: Viewer) -> Re
         may_manage=has_permission(user.role, Permission.MANAGE_REPORTS),
         frequencies=FREQUENCIES,
         kinds=KINDS,
+        autonyms=AUTONYMS,
         error=request.query_params.get("error"),
         done=request.query_params.get("done"),
     )

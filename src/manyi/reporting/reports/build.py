@@ -23,7 +23,7 @@ from manyi.storage.database import Database
 from manyi.storage.reports import department_by_code
 
 if TYPE_CHECKING:
-    from manyi.reporting.reports.content import ReportContent
+    from manyi.reporting.reports.model import ReportContent
     from manyi.storage.tables import DepartmentRow
 
 #: "report": the full report; "executive": the one-page summary.
@@ -131,8 +131,10 @@ def render_report(
     if request.kind not in KINDS:
         raise InvalidInput(f"a report is one of {', '.join(KINDS)}, not {request.kind!r}")
     target = report_target(db, request.department, scope)
-    content = report_content(db, target, request.period, kind=request.kind, now=now)
     lang = request.language
+    content = report_content(
+        db, target, request.period, kind=request.kind, scope=scope, language=lang, now=now
+    )
     title_key = (
         f"{'executive' if request.kind == 'executive' else 'report'}_{request.period.frequency}"
     )

@@ -209,9 +209,7 @@ def list_schedules(db: Database, scope: DepartmentScope) -> list[ReportSchedule]
     with db.session() as s:
         rows = schedule_rows(s, scope.department_ids)
         names = {d.id: d for d in department_rows(s)}
-        return [
-            _schedule(r, ReportTarget.of(names.get(r.department_id or 0))) for r in rows
-        ]
+        return [_schedule(r, ReportTarget.of(names.get(r.department_id or 0))) for r in rows]
 
 
 def set_schedule_paused(

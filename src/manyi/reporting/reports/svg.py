@@ -105,7 +105,7 @@ def trend_chart(
                     f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="7" fill="none" '
                     f'stroke="{ORANGE}" stroke-width="2"/>'
                 )
-        if i % step == 0 or i == n - 1:
+        if (n - 1 - i) % step == 0:  # counted back from the last, which is always named
             parts.append(
                 f'<text x="{x(i):.1f}" y="{height - 10}" text-anchor="middle" font-size="11" '
                 f'fill="{GREY}">{escape(p.label)}</text>'

@@ -27,6 +27,13 @@ TEXTS: Mapping[str, str] = {
     "executive_monthly": N_("Executive summary, month: {scope}"),
     "executive_weekly": N_("Executive summary, week: {scope}"),
     "company": N_("whole company"),
+    # how the numbers were made (the report's foot)
+    "note_method": N_(
+        "Intervals are 95%. Changes against the previous period are tested per measure and "
+        "adjusted by Holm's method; steps in a trend by Benjamini–Hochberg; a ring in a trend "
+        "marks a significant step or a point beyond the control limits."
+    ),
+    "note_flagged": N_("{count} responses with a quality flag nobody reviewed are left out."),
     # the e-mail of a scheduled report
     "mail_subject": N_("[manyi] {title}, {period}"),
     "mail_body": N_(
