@@ -9,7 +9,7 @@ From the enrichment the background job stored for the selected responses' open a
 * **emerging aspects**: the share of mentions an aspect has in the last
   :data:`RECENT_DAYS` days of the data against before, a pooled two-proportion z test
   (``manyi.stats.metrics.two_proportion_z``) per aspect, Benjamini–Hochberg adjusted
-  across the aspects tested;
+  across the aspects tested; those rising with q ≤ :data:`ALPHA` are listed;
 
 and from the open answers themselves (the newest :data:`MAX_TEXTS`, redacted as stored):
 
@@ -45,6 +45,8 @@ MAX_TEXTS = 3000
 #: Topics need at least this many texts.
 MIN_TEXTS = 30
 RECENT_DAYS = 30
+#: False discovery rate of the emerging aspects (Benjamini–Hochberg).
+ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def _emerging(
     out = [
         EmergingAspect(code, *names[code][:2], a, n1, b, n2, change, p, float(qv))
         for (code, a, b, change, p), qv in zip(rows, q, strict=True)
-        if change > 0
+        if change > 0 and qv <= ALPHA
     ]
     return sorted(out, key=lambda e: (e.q_value, -e.change))[:8]
 
