@@ -485,6 +485,21 @@ def _in_clause(dim: str, values: frozenset[Any], params: dict[str, Any]) -> str:
     return f"{dim} IN ({', '.join(names)})"
 
 
+def _qualities(filters: RollupFilters) -> str:
+    """Quality classes counted, as a list: with one class the planner knows it is fixed,
+    so (day, value) follow the key's order and GROUP BY needs no sort."""
+    return "0, 1" if filters.include_flagged else "0"
+
+
+class _Days(dict[Any, date]):
+    """Parsed days by their stored form: a year of histograms repeats 365 days in
+    thousands of rows, and parsing each one cost as much as the query."""
+
+    def __missing__(self, key: Any) -> date:
+        value = self[key] = _as_date(key)
+        return value
+
+
 def _rollup_conditions(wanted: dict[str, frozenset[Any]], params: dict[str, Any]) -> list[str]:
     """The filters as conditions on the grain's columns. A grain without the touchpoint
     holds -1 there: saying so lets the day range seek (the touchpoint precedes the day
@@ -517,17 +532,17 @@ def daily_score_counts(
         "g": _grain_for(wanted),
         "d0": _bind(_dialect(session), since),
         "d1": _bind(_dialect(session), until),
-        "qmax": 1 if filters.include_flagged else 0,
     }
     conditions = _rollup_conditions(wanted, params)
     sql = (
         "SELECT day, value, sum(count) FROM score_rollups "
         "WHERE survey_id = :s AND question = :q AND item = :i AND grain = :g "
-        "AND day >= :d0 AND day < :d1 AND quality <= :qmax"
+        f"AND day >= :d0 AND day < :d1 AND quality IN ({_qualities(filters)})"
         + "".join(f" AND {c}" for c in conditions)
         + " GROUP BY day, value ORDER BY day, value"
     )
-    return [(_as_date(d), float(v), int(n)) for d, v, n in session.execute(text(sql), params).all()]
+    days = _Days()
+    return [(days[d], float(v), int(n)) for d, v, n in session.execute(text(sql), params).all()]
 
 
 def daily_response_counts(
@@ -546,7 +561,6 @@ def daily_response_counts(
         "g": _grain_for(wanted),
         "d0": _bind(_dialect(session), since),
         "d1": _bind(_dialect(session), until),
-        "qmax": 1 if filters.include_flagged else 0,
     }
     conditions = _rollup_conditions(wanted, params)
     if survey_id is not None:
@@ -554,11 +568,12 @@ def daily_response_counts(
         conditions.append("survey_id = :s")
     sql = (
         "SELECT day, sum(count) FROM response_rollups "
-        "WHERE grain = :g AND day >= :d0 AND day < :d1 AND quality <= :qmax"
+        f"WHERE grain = :g AND day >= :d0 AND day < :d1 AND quality IN ({_qualities(filters)})"
         + "".join(f" AND {c}" for c in conditions)
         + " GROUP BY day ORDER BY day"
     )
-    return [(_as_date(d), int(n)) for d, n in session.execute(text(sql), params).all()]
+    days = _Days()
+    return [(days[d], int(n)) for d, n in session.execute(text(sql), params).all()]
 
 
 def filter_values(session: Session, *, survey_id: int | None = None) -> RollupFilterValues:
@@ -658,7 +673,8 @@ def naive_daily_score_counts(
         + "".join(f" AND {c}" for c in conditions)
         + f" GROUP BY {day}, a.value ORDER BY {day}, a.value"
     )
-    return [(_as_date(d), float(v), int(n)) for d, v, n in session.execute(text(sql), params).all()]
+    days = _Days()
+    return [(days[d], float(v), int(n)) for d, v, n in session.execute(text(sql), params).all()]
 
 
 def naive_daily_response_counts(
@@ -689,4 +705,5 @@ def naive_daily_response_counts(
         + "".join(f" AND {c}" for c in conditions)
         + f" GROUP BY {day} ORDER BY {day}"
     )
-    return [(_as_date(d), int(n)) for d, n in session.execute(text(sql), params).all()]
+    days = _Days()
+    return [(days[d], int(n)) for d, n in session.execute(text(sql), params).all()]
