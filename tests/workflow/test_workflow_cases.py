@@ -21,6 +21,7 @@ from manyi.workflow.cases import (
     add_note,
     get_case,
     list_cases,
+    merge_case,
     open_case,
     update_case,
 )
@@ -179,3 +180,24 @@ def test_two_agents_at_once_no_lost_update(db: Database) -> None:
     stored, _ = get_case(db, case.id)
     winner = next(k for k, v in outcomes.items() if v == "ok")
     assert stored.version == 2 and stored.title == f"{winner.upper()}'s title"
+
+
+def test_merge_a_duplicate(db: Database) -> None:
+    w = make_case_world(db)
+    kept = open_case(db, CaseNew("Late", touchpoint_id=w.delivery), SYSTEM, CONFIG)
+    dup = open_case(
+        db, CaseNew("Late (letter)", "letter", touchpoint_id=w.delivery), SYSTEM, CONFIG
+    )
+    agent = Actor(w.agent_a, "a")
+    with pytest.raises(InvalidInput, match="itself"):
+        merge_case(db, dup.id, dup.id, 1, agent)
+    with pytest.raises(Conflict, match="changed by someone else"):
+        merge_case(db, dup.id, kept.id, 7, agent)
+    merged = merge_case(db, dup.id, kept.id, 1, agent)
+    assert merged.state == "closed" and merged.merged_into_id == kept.id
+    stored, events = get_case(db, kept.id)
+    assert stored.version == kept.version and events[-1].kind == "merged-in"
+    with pytest.raises(Conflict, match="already merged"):
+        merge_case(db, dup.id, kept.id, merged.version, agent)
+    with pytest.raises(Conflict, match="itself merged"):
+        merge_case(db, kept.id, dup.id, stored.version, agent)

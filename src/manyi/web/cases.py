@@ -16,7 +16,7 @@ from manyi.accounts.service import User
 from manyi.domain.cases import PRIORITIES, ROOT_CAUSES, TRANSITIONS, CaseOrigin, CaseState
 from manyi.domain.permissions import Permission, has_permission
 from manyi.edge.deps import DbDep, QueueDep, SettingsDep, page_requires
-from manyi.errors import Conflict, InvalidInput
+from manyi.errors import Conflict, InvalidInput, NotFound
 from manyi.web.routes import LangDep, _render
 from manyi.web.security import csrf_ok
 from manyi.workflow.cases import (
@@ -26,6 +26,7 @@ from manyi.workflow.cases import (
     add_note,
     get_case,
     list_cases,
+    merge_case,
     open_case,
     update_case,
 )
@@ -252,3 +253,27 @@ def note(
     except InvalidInput as error:
         return _back(case_id, "invalid", error.message)
     return RedirectResponse(f"/cases/{case_id}#timeline", status_code=303)
+
+
+@router.post("/cases/{case_id}/merge")
+def merge(
+    request: Request,
+    db: DbDep,
+    user: Annotated[User, page_requires(Permission.WORK_CASES)],
+    case_id: Annotated[int, Path(ge=1, le=2**62)],
+    version: Annotated[int, Form(ge=1)],
+    into: Annotated[str, Form(max_length=20)],
+    csrf: Annotated[str | None, Form(alias="csrf_token")] = None,
+) -> Response:
+    if not csrf_ok(request, csrf):
+        return _back(case_id, "csrf")
+    target = int(into.strip().lstrip("#")) if into.strip().lstrip("#").isdigit() else 0
+    try:
+        merge_case(db, case_id, target, version, _actor(user), department_scope(db, user))
+    except Conflict as error:
+        return _back(
+            case_id, "conflict" if "someone else" in error.message else "invalid", error.message
+        )
+    except (InvalidInput, NotFound) as error:
+        return _back(case_id, "invalid", error.message)
+    return RedirectResponse(f"/cases/{target}", status_code=303)

@@ -51,6 +51,7 @@ __all__ = [
     "add_note",
     "get_case",
     "list_cases",
+    "merge_case",
     "open_case",
     "open_case_in",
     "update_case",
@@ -557,4 +558,59 @@ def update_case(
                 f"Case #{fresh.id} resolved",
                 now,
             )
+        return Case.from_row(fresh)
+
+
+def merge_case(
+    db: Database,
+    case_id: int,
+    into_id: int,
+    version: int,
+    actor: Actor,
+    scope: DepartmentScope | None = None,
+    *,
+    at: datetime | None = None,
+) -> Case:
+    """Merge duplicate ``case_id`` (seen at ``version``) into ``into_id``: the duplicate is
+    closed with ``merged_into_id`` set, both timelines say so; the kept case is unchanged
+    (its version too, so an agent working on it is not interrupted)."""
+    if case_id == into_id:
+        raise InvalidInput("a case cannot be merged into itself")
+    now = now_or(at)
+    with db.session() as s:
+        row = _visible(s, case_id, scope)
+        target = _visible(s, into_id, scope)
+        if target.merged_into_id is not None:
+            raise Conflict(f"case {into_id} was itself merged into case {target.merged_into_id}")
+        if row.merged_into_id is not None:
+            raise Conflict(f"case {case_id} is already merged into case {row.merged_into_id}")
+        values: dict[str, Any] = {
+            "merged_into_id": into_id,
+            "state": CaseState.CLOSED.value,
+            "closed_at": now,
+            "waiting_since": None,
+        }
+        apply_change(
+            s,
+            row,
+            version,
+            values,
+            actor,
+            kind="merged",
+            at=now,
+            body=f"merged into case #{into_id}",
+            detail={"into": into_id},
+        )
+        add_case_event(
+            s,
+            case_id=into_id,
+            at=now,
+            kind="merged-in",
+            actor_user_id=actor.user_id,
+            actor=actor.label,
+            body=f"case #{case_id} merged into this one",
+            detail={"from": case_id},
+        )
+        fresh = case_row(s, case_id)
+        assert fresh is not None  # noqa: S101 - updated just now
         return Case.from_row(fresh)

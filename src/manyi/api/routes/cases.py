@@ -26,6 +26,7 @@ from manyi.workflow.cases import (
     add_note,
     get_case,
     list_cases,
+    merge_case,
     open_case,
     update_case,
 )
@@ -77,6 +78,11 @@ class CaseUpdate(BaseModel):
 class NoteCreate(BaseModel):
     body: str = Field(min_length=1, max_length=10000)
     kind: Literal["note", "call"] = "note"
+
+
+class CaseMerge(BaseModel):
+    into: int = Field(description="the case that stays")
+    version: int = Field(description="the version of this (duplicate) case you saw")
 
 
 class RuleBody(BaseModel):
@@ -209,6 +215,19 @@ def cases_note(
         db, case_id, body.body, _actor(user), department_scope(db, user), kind=body.kind
     )
     return asdict(event)
+
+
+@router.post("/cases/{case_id}/merge", summary="Merge this duplicate into another case")
+def cases_merge(
+    case_id: int,
+    body: CaseMerge,
+    db: DbDep,
+    user: Annotated[User, requires(Permission.WORK_CASES)],
+) -> dict[str, Any]:
+    case = merge_case(
+        db, case_id, body.into, body.version, _actor(user), department_scope(db, user)
+    )
+    return _case_json(case, now_or(None))
 
 
 @router.get("/alert-rules", summary="Alert rules with their hit counts")
