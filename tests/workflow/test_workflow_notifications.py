@@ -284,3 +284,24 @@ def test_refusing_mail_server_retries_then_fails(
         (row,) = email_rows(s)
         assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
         assert "451" in (row.last_error or "")
+
+
+def test_the_delivery_and_digest_jobs_are_registered_and_run(
+    db: Database, receiver: Receiver, tmp_path: Path
+) -> None:
+    from manyi.jobs.queue import build_queue
+
+    _, agent = _users(db)
+    create_subscription(db, url=receiver.url, events=["*"], secret=SECRET)
+    notify(db, event="case-opened", subject_kind="case", subject_id=1, user_ids=[agent],
+           title="t", body="b", payload={}, at=T0)  # fmt: skip
+    outbox = Outbox()
+    queue = build_queue(_settings(tmp_path), db, mail_transport=outbox, clock=lambda: T0)
+    due = [t for t in queue.huey.read_periodic(T0) if t.name == "notifications-deliver"]
+    assert len(due) == 1, "the delivery job is due at any minute"
+    assert queue.huey.execute(due[0]) == 2  # one webhook, one e-mail
+    assert len(receiver.requests) == 1 and len(outbox.messages) == 1
+    digest_time = datetime(2026, 12, 2, 0, 5)
+    digests = [t for t in queue.huey.read_periodic(digest_time) if t.name == "notifications-digest"]
+    assert len(digests) == 1
+    assert [t.name for t in queue.huey.read_periodic(T0) if t.name == "notifications-digest"] == []

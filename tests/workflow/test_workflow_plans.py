@@ -176,3 +176,17 @@ def test_demo_loads_a_published_delivery_plan_with_its_effect(demo_db: Database)
     (hook,) = [s for s in list_subscriptions(demo_db) if "manyi-demo-webhook" in s.url]
     assert hook.active is False and hook.url.startswith("http://127.0.0.1")
     assert load_loop_for(demo_db, admin_email="admin@example.com", end=END) == 0  # idempotent
+
+
+def test_aspect_negative_share_is_measured_from_feedback_mentions(demo_db: Database) -> None:
+    # 60 demo feedback items are too few for the delivery aspect: the reason names the cells.
+    spec = MetricSpec(
+        metric_kind="negative_share", survey_id=None, question=None, item="",
+        aspect="delivery_time", threshold=None, segment_key=None, treated=(), control=(),
+        change_at=WINDOW.plan_effective, before_days=28, after_days=28,
+    )  # fmt: skip
+    with pytest.raises(InvalidInput, match=r"not enough data .*treated before: n="):
+        measure_effect(demo_db, spec, today=END)
+    channel = MetricSpec(**{**spec.__dict__, "segment_key": "channel", "treated": ("sms",)})
+    with pytest.raises(InvalidInput, match="segmented by touchpoint"):
+        measure_effect(demo_db, channel, today=END)

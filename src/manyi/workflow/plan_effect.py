@@ -227,7 +227,8 @@ def _segment_of(key: str, touchpoint: str | None, segments: dict[str, Any] | Non
 
 
 def _aspect_frame(db: Database, spec: MetricSpec, since: date, until: date) -> pd.DataFrame:
-    assert spec.aspect is not None
+    if spec.aspect is None:  # refused by check_metric
+        raise InvalidInput("an aspect's negative share needs the aspect")
     if spec.segment_key == "channel":
         raise InvalidInput(
             "an aspect's negative share is segmented by touchpoint, region, tier or product"
