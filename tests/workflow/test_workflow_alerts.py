@@ -149,3 +149,20 @@ def test_one_followup_invitation_per_case(db: Database, tmp_path: Path) -> None:
     assert plain.status == "sent"
     again = send_invitation_email(db, survey_id, "C-1", settings=settings, transport=outbox)
     assert again.status == "skipped" and "already e-mailed" in again.reason
+
+
+def test_unnamed_feedback_items_get_their_own_ids(db: Database) -> None:
+    """Items without external id or key used to all come back with the last id, so the
+    alert rules looked at the wrong item (pipeline fix in this change)."""
+    seen: list[tuple[str, list[int]]] = []
+    texts = ["第一条：我要退款", "第二条：很好", "第三条：一般"]
+    result = record(
+        db,
+        FeedbackBatch([FeedbackIn(t) for t in texts]),
+        IntakeOptions(),
+        alerts=lambda kind, ids: seen.append((kind, ids)),
+    )
+    ids = [item.id for item in result.stored]
+    assert len(set(ids)) == 3 and seen == [("feedback", ids)]
+    with db.session() as s:
+        assert [s.get(FeedbackItemRow, i).text for i in ids] == texts  # type: ignore[union-attr]

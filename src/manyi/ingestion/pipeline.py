@@ -461,10 +461,16 @@ def _record_feedback(s: Session, batch: FeedbackBatch, options: IntakeOptions) -
     mark_duplicates(s, rows)
     inserted = insert_feedback(s, rows)
     by_key = {(ext, key): rid for rid, ext, key in inserted}
+    # Items with neither key nor external id all share the (None, None) key: they are all
+    # inserted, and their ids ascend in the order of the rows (one INSERT per batch).
+    unnamed = iter(sorted(rid for rid, ext, key in inserted if ext is None and key is None))
     stored: list[StoredItem] = []
     for p in prepared:
         v = p.values
-        rid = by_key.get((v["external_id"], v["idempotency_key"]))
+        if v["external_id"] is None and v["idempotency_key"] is None:
+            rid = next(unnamed, None)
+        else:
+            rid = by_key.get((v["external_id"], v["idempotency_key"]))
         if rid is not None:
             stored.append(StoredItem(p.index, rid, True, is_duplicate=v["is_duplicate"]))
             continue
