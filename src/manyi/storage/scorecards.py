@@ -3,7 +3,6 @@ invitations by channel, and the incentive points ledger (``points_ledger``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
