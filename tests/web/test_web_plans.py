@@ -151,3 +151,20 @@ def test_webhook_admin_shows_the_secret_once(db: Database, client: TestClient) -
     assert "http://127.0.0.1:9/hook" in again and "whsec_" not in again
     bad = client.post("/admin/webhooks", data={"csrf_token": _csrf(page.text), "url": "ftp://x"})
     assert bad.status_code == 422
+
+
+def test_public_plan_page_needs_no_sign_in_and_closes_when_unpublished(
+    db: Database, client: TestClient
+) -> None:
+    from manyi.workflow.plans import get_plan, set_publication
+
+    admin = get_user(db, 1)
+    assert admin is not None
+    plan = get_plan(db, _plan(db))
+    shared = set_publication(db, plan.id, plan.version, published=True, public=True, actor=admin)
+    page = client.get(f"/p/plans/{shared.public_token}", params={"lang": "en"})
+    assert page.status_code == 200 and "缩短配送时间" in page.text and "You said:" in page.text
+    assert "Sign out" not in page.text  # nobody is signed in
+    set_publication(db, plan.id, shared.version, published=False, public=False, actor=admin)
+    assert client.get(f"/p/plans/{shared.public_token}").status_code == 404
+    assert client.get("/p/plans/not-a-token").status_code == 404
