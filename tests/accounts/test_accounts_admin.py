@@ -185,3 +185,38 @@ def test_unlink_sso_forgets_the_identity(db: Database, root: User) -> None:
     assert actions(db, user.id)[-1] == "user.sso_unlinked"
     with pytest.raises(NotFound):
         unlink_sso(db, root, 999)
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(db: Database, root: User) -> None:
+    # PostgreSQL: the second demotion waits for the first one's row locks, then sees that
+    # only its own target is left and refuses. (SQLite has one writer at a time: the
+    # second transaction cannot even start its write until the first commits.)
+    if db.dialect != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers")
+    import threading
+
+    from manyi.storage.directory import lock_active_admins, lock_user
+
+    other = create_user_by_admin(db, root, email="second@example.com", role="admin").user
+    outcome: list[BaseException | None] = []
+
+    def demote_other() -> None:
+        try:
+            change_user(db, root, other.id, role="viewer")
+            outcome.append(None)
+        except BaseException as exc:  # the test inspects what happened
+            outcome.append(exc)
+
+    with db.session() as s:  # the first demotion, held open
+        assert lock_active_admins(s, "admin") == [root.id, other.id]
+        row = lock_user(s, root.id)
+        assert row is not None
+        row.role = "viewer"
+        s.flush()
+        thread = threading.Thread(target=demote_other)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive()  # waiting for the locks
+    thread.join(timeout=10)
+    assert len(outcome) == 1 and isinstance(outcome[0], Conflict)
+    assert get_user_entry(db, other.id).role is Role.ADMIN
