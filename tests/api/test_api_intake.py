@@ -166,7 +166,9 @@ def test_feedback_enqueues_enrichment(client: TestClient, auth: dict[str, str]) 
     client.post(
         "/api/v1/feedback", json={"text": "退款三周还没到账", "kind": "complaint"}, headers=auth
     )
-    assert queue.huey.pending_count() == 1
+    # the enrichment and the alert rules (issue #12), each queued once
+    names = sorted(task.name.rsplit(".", 1)[-1] for task in queue.huey.pending())
+    assert names == ["enrich-pending", "evaluate-alerts"]
 
 
 def test_dead_queue_does_not_lose_a_submission(
