@@ -170,14 +170,20 @@ def _trend(trend: OverviewTrend, frequency: str) -> Trend:
 
 def _themes(overview: Overview, lang: str) -> list[ThemeLine]:
     out = []
+    used: set[str] = set()
     for theme in overview.themes:
         name = theme.name_en if lang == "en" and theme.name_en else theme.name_zh
+        # One comment can name several themes: quote another of its examples if there is one.
+        quotes = [e.text for e in theme.examples]
+        quote = next((q for q in quotes if q not in used), quotes[0] if quotes else None)
+        if quote is not None:
+            used.add(quote)
         out.append(
             ThemeLine(
                 name=name or theme.code,
                 count=theme.mentions,
                 negative_share=theme.negative_share,
-                quote=theme.examples[0].text if theme.examples else None,
+                quote=quote,
             )
         )
     return out
