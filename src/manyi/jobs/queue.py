@@ -38,9 +38,9 @@ from manyi.surveys.sms import HttpSmsGateway, SmsGateway
 from manyi.surveys.sms_invitations import send_invitation_sms
 from manyi.workflow.alerts import evaluate_enriched, evaluate_items
 from manyi.workflow.config import WorkflowConfig
+from manyi.workflow.delivery import deliver_due, queue_daily_digests
 from manyi.workflow.escalation import escalate_breached
 from manyi.workflow.followup import pending_followups, send_followup
-from manyi.workflow.delivery import deliver_due, queue_daily_digests
 from manyi.workflow.webhooks import HttpxTransport, WebhookTransport
 
 log = logging.getLogger("manyi.jobs")
@@ -350,8 +350,9 @@ def build_queue(
 
     def run_alerts(kind: str, ids: list[int]) -> int:
         # Queued by intake right after its commit: the alert rules on the new items.
-        item = "response" if kind == "response" else "feedback"
-        return len(evaluate_items(db, item, ids, workflow))
+        if kind == "response":
+            return len(evaluate_items(db, "response", ids, workflow))
+        return len(evaluate_items(db, "feedback", ids, workflow))
 
     alerts = huey.task(name="evaluate-alerts", retries=3, retry_delay=10)(run_alerts)
 
