@@ -23,7 +23,8 @@ from manyi.storage.database import Database
 from manyi.storage.tables import CaseRow, FeedbackItemRow
 from manyi.surveys.email import send_invitation_email
 from manyi.workflow.alerts import create_rule, evaluate_enriched, evaluate_items, get_rule
-from manyi.workflow.cases import Actor, CaseNew, open_case, update_case
+from manyi.workflow.case_updates import update_case
+from manyi.workflow.cases import Actor, CaseNew, open_case
 from manyi.workflow.config import WorkflowConfig
 from manyi.workflow.followup import followup_survey_id, send_followup
 from workflow.case_data import SYSTEM, make_case_world

@@ -14,6 +14,7 @@ from manyi.domain.scope import DepartmentScope
 from manyi.errors import Conflict, InvalidInput, NotFound
 from manyi.storage.database import Database
 from manyi.storage.tables import AuditLogRow, InboxItemRow
+from manyi.workflow.case_updates import merge_case, update_case
 from manyi.workflow.cases import (
     Actor,
     CaseFilter,
@@ -21,9 +22,7 @@ from manyi.workflow.cases import (
     add_note,
     get_case,
     list_cases,
-    merge_case,
     open_case,
-    update_case,
 )
 from manyi.workflow.config import WorkflowConfig
 from manyi.workflow.routing import add_routing_rule

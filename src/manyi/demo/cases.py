@@ -19,7 +19,8 @@ from manyi.storage.alert_rules import rule_rows
 from manyi.storage.database import Database
 from manyi.storage.tables import FeedbackItemRow, ResponseRow
 from manyi.workflow.alerts import create_rule, evaluate_items
-from manyi.workflow.cases import Actor, get_case, update_case
+from manyi.workflow.case_updates import update_case
+from manyi.workflow.cases import Actor, get_case
 from manyi.workflow.config import WorkflowConfig
 from manyi.workflow.escalation import escalate_breached
 

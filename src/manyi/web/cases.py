@@ -19,6 +19,7 @@ from manyi.edge.deps import DbDep, QueueDep, SettingsDep, page_requires
 from manyi.errors import Conflict, InvalidInput, NotFound
 from manyi.web.routes import LangDep, _render
 from manyi.web.security import csrf_ok
+from manyi.workflow.case_updates import merge_case, update_case
 from manyi.workflow.cases import (
     Actor,
     CaseFilter,
@@ -26,9 +27,7 @@ from manyi.workflow.cases import (
     add_note,
     get_case,
     list_cases,
-    merge_case,
     open_case,
-    update_case,
 )
 from manyi.workflow.config import WorkflowConfig, now_or
 from manyi.workflow.directory import directory

@@ -19,6 +19,7 @@ from manyi.domain.permissions import Permission
 from manyi.edge.deps import DbDep, QueueDep, SettingsDep, requires
 from manyi.errors import InvalidInput
 from manyi.workflow.alerts import create_rule, get_rule, list_rules, remove_rule, update_rule
+from manyi.workflow.case_updates import merge_case, update_case
 from manyi.workflow.cases import (
     Actor,
     CaseFilter,
@@ -26,9 +27,7 @@ from manyi.workflow.cases import (
     add_note,
     get_case,
     list_cases,
-    merge_case,
     open_case,
-    update_case,
 )
 from manyi.workflow.config import WorkflowConfig, now_or
 from manyi.workflow.routing import add_routing_rule, list_routing_rules, remove_routing_rule
