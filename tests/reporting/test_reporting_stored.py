@@ -268,3 +268,22 @@ def test_study_helper_is_sane(db: Database) -> None:
     study: Study = store_study(db, n=20)
     assert len(study.counted) == 18
     assert np.isfinite(raw_frame(study.counted)["nps"]).all()
+
+
+def test_a_row_budget_bounds_the_bootstrap() -> None:
+    from manyi.reporting.stored.plan import MIN_RESAMPLES, resamples
+
+    assert resamples(100, 900, 2_000_000) == 100
+    assert resamples(100, 100_000, 2_000_000) == MIN_RESAMPLES == 20
+    assert resamples(100, 40_000, 2_000_000) == 50
+    assert resamples(200, 100_000, None) == 200
+    assert resamples(0, 100_000, 2_000_000) == 0
+
+
+def test_the_page_budget_reaches_the_report(db: Database) -> None:
+    store_study(db)
+    result = analyze_survey(db, AnalysisQuery("study"), bootstrap=100, row_budget=118 * 30)
+    assert result.report is not None
+    assert result.report.section("drivers").part("relative_weights").values["n_boot"] == 30
+    pls = result.report.section("pls").part("model").values
+    assert pls["bootstrap"]["n_resamples"] == 30

@@ -39,6 +39,9 @@ router = APIRouter(include_in_schema=False)
 #: Bootstrap resamples on the page: enough for 95 % intervals, fast enough for a first
 #: load of a few seconds (the CLI and API default to 200); the page says how many.
 PAGE_BOOTSTRAP = 100
+#: ... and at most this many resampled rows (resamples × responses), so a survey with
+#: 100,000 responses gets 20 resamples rather than minutes of bootstrap.
+PAGE_ROW_BUDGET = 2_000_000
 #: Journey stages (manyi.domain.enums.JourneyStage) by name.
 STAGES = {
     "awareness": N_("Awareness"),
@@ -209,6 +212,7 @@ def analysis_page(
             AnalysisQuery(survey, start, end, **filters),
             department_ids=scope.department_ids,
             bootstrap=PAGE_BOOTSTRAP,
+            row_budget=PAGE_ROW_BUDGET,
         )
     names = _Names(result, choices, lang)
     query = {
@@ -234,4 +238,4 @@ def analysis_page(
     )
 
 
-__all__ = ["PAGE_BOOTSTRAP", "router"]
+__all__ = ["PAGE_BOOTSTRAP", "PAGE_ROW_BUDGET", "router"]

@@ -50,6 +50,8 @@ SEGMENT_GROUPS: tuple[str, ...] = (*FIELD_GROUPS, *SEGMENT_COLUMNS.values(), DEP
 MIN_GROUP = 5
 #: Bootstrap resamples of the drivers' and the PLS model's intervals by default.
 DEFAULT_BOOTSTRAP = 200
+#: Fewest bootstrap resamples a row budget leaves (the PLS spec needs at least 10).
+MIN_RESAMPLES = 20
 #: Scored kinds with one number per answer (drivers and segment measures).
 SINGLE_SCORE = frozenset(
     {
@@ -342,12 +344,32 @@ def _segments(b: _Builder, metric_columns: list[str], target: str | None) -> Non
     b.spec["segments"] = section
 
 
-def derive_plan(stored: StoredFrame, *, bootstrap: int = DEFAULT_BOOTSTRAP) -> StoredPlan:
+def resamples(bootstrap: int, n: int, row_budget: int | None) -> int:
+    """Bootstrap resamples within a budget of resampled rows (None: no budget).
+
+    Each resample refits the model on ``n`` rows, so the time grows with ``n × resamples``;
+    a page keeps it bounded by spending at most ``row_budget`` rows, never going under
+    :data:`MIN_RESAMPLES` (with 100,000 responses the intervals are narrow anyway).
+
+    Examples
+    --------
+    >>> resamples(100, 900, 2_000_000), resamples(100, 100_000, 2_000_000), resamples(200, 10, None)
+    (100, 20, 200)
+    """
+    if row_budget is None or bootstrap == 0 or n == 0:
+        return bootstrap
+    return max(min(bootstrap, MIN_RESAMPLES), min(bootstrap, row_budget // n))
+
+
+def derive_plan(
+    stored: StoredFrame, *, bootstrap: int = DEFAULT_BOOTSTRAP, row_budget: int | None = None
+) -> StoredPlan:
     """The analysis plan of a stored survey: its spec, derived columns and what is missing.
 
-    ``bootstrap`` sets the resamples of the drivers' intervals and the PLS model (0: none).
+    ``bootstrap`` sets the resamples of the drivers' intervals and the PLS model (0: none),
+    reduced to fit ``row_budget`` resampled rows when one is given (see :func:`resamples`).
     """
-    b = _Builder(stored, bootstrap)
+    b = _Builder(stored, resamples(bootstrap, len(stored.frame), row_budget))
     b.label_columns()
     questions = stored.questions
     metric_columns = _metrics(b, questions)
@@ -370,9 +392,11 @@ def derive_plan(stored: StoredFrame, *, bootstrap: int = DEFAULT_BOOTSTRAP) -> S
 __all__ = [
     "DEFAULT_BOOTSTRAP",
     "MIN_GROUP",
+    "MIN_RESAMPLES",
     "SEGMENT_GROUPS",
     "SINGLE_SCORE",
     "StoredPlan",
     "add_derived",
     "derive_plan",
+    "resamples",
 ]

@@ -176,12 +176,14 @@ def analyze_survey(
     *,
     department_ids: frozenset[int] | None = None,
     bootstrap: int = DEFAULT_BOOTSTRAP,
+    row_budget: int | None = None,
     use_cache: bool = True,
 ) -> StoredAnalysis:
     """Analyse the stored responses a query selects (see the module docstring).
 
     ``department_ids`` are the departments the user may see (None: all); ``bootstrap`` the
-    resamples of the drivers' and PLS intervals (fewer is faster).
+    resamples of the drivers' and PLS intervals (fewer is faster); ``row_budget`` caps
+    resamples × responses (a page's bound on the bootstrap's time; None: no cap).
     """
     if bootstrap < 0:
         raise InvalidInput("bootstrap must be 0 or more resamples")
@@ -199,6 +201,7 @@ def analyze_survey(
         tuple(sorted(query.filters().items())),
         None if department_ids is None else tuple(sorted(department_ids)),
         bootstrap,
+        row_budget,
         version,
     )
     if use_cache:
@@ -209,7 +212,7 @@ def analyze_survey(
                 return found
     started = time.perf_counter()
     stored = load_frame(db, selection)
-    plan = derive_plan(stored, bootstrap=bootstrap)
+    plan = derive_plan(stored, bootstrap=bootstrap, row_budget=row_budget)
     result = StoredAnalysis(
         query=query,
         survey_id=survey_id,
