@@ -20,7 +20,7 @@ from factories import Outbox
 from manyi.accounts.service import create_user
 from manyi.config import Settings
 from manyi.domain.enums import Role
-from manyi.errors import InvalidInput
+from manyi.errors import Conflict, InvalidInput
 from manyi.storage.database import Database
 from manyi.storage.notifications import email_rows
 from manyi.surveys.email import SmtpTransport
@@ -31,6 +31,7 @@ from manyi.workflow.webhooks import (
     create_subscription,
     list_deliveries,
     list_subscriptions,
+    retry_delivery,
     sign,
     verify_signature,
 )
@@ -220,6 +221,16 @@ def test_receiver_down_retries_with_back_off_then_fails_visibly(
     (alert,) = inbox(db, admin)
     assert alert.event == "webhook-failed" and receiver.url in alert.title
     assert [i.title for i in inbox(db, agent)] == ["Case 9 escalated"]
+    # Once the receiver is back, an admin's retry delivers the same event: nothing is lost.
+    receiver.status = 200
+    assert retry_delivery(db, failed.id, at=now).status == "pending"
+    with pytest.raises(Conflict):
+        retry_delivery(db, failed.id)  # only failed deliveries are retried
+    deliver_due(db, webhooks=HttpxTransport(), mail=Outbox(), settings=settings,
+                clock=FixedClock(now + timedelta(hours=1)))  # fmt: skip
+    (delivered,) = list_deliveries(db)
+    assert (delivered.status, delivered.response_code) == ("delivered", 200)
+    assert receiver.requests[-1][1] == receiver.requests[0][1]
 
 
 def test_unreachable_receiver_is_a_logged_connection_error(db: Database, tmp_path: Path) -> None:

@@ -295,7 +295,9 @@ def list_deliveries(
         return [Delivery.from_row(r) for r in rows]
 
 
-def retry_delivery(db: Database, delivery_id: int, *, actor_user_id: int | None = None) -> Delivery:
+def retry_delivery(
+    db: Database, delivery_id: int, *, actor_user_id: int | None = None, at: datetime | None = None
+) -> Delivery:
     """Give a failed delivery one more attempt at the next run of the delivery job (after
     the receiver was fixed); a further failure marks it failed again."""
     with db.session() as s:
@@ -304,7 +306,7 @@ def retry_delivery(db: Database, delivery_id: int, *, actor_user_id: int | None 
             raise NotFound(f"webhook delivery {delivery_id} does not exist")
         if row.status != "failed":
             raise Conflict(f"delivery {delivery_id} is {row.status}; only failed ones are retried")
-        row.status, row.next_attempt_at = "pending", utcnow()
+        row.status, row.next_attempt_at = "pending", at or utcnow()
         add_audit_entry(
             s,
             action="webhook.retry",
