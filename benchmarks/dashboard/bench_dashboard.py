@@ -139,13 +139,13 @@ def build(db: Database, answers: int) -> Built:
                 ),
                 {"i": c, "c": f"ch{c}"},
             )
-        for s in range(1, 5):
+        for survey_id in range(1, 5):
             conn.execute(
                 text(
                     "INSERT INTO surveys (id, title, status, current_version, created_at, "
                     "updated_at) VALUES (:i, :t, 'active', 1, :c, :c)"
                 ),
-                {"i": s, "t": f"bench {s}", "c": "2025-01-01 00:00:00.000000"},
+                {"i": survey_id, "t": f"bench {survey_id}", "c": "2025-01-01 00:00:00.000000"},
             )
         json_obj = "jsonb_build_object" if dialect == "postgresql" else "json_object"
         conn.execute(
