@@ -49,7 +49,7 @@ RULES: list[tuple[str, str, list[dict[str, Any]], dict[str, Any]]] = [
     (
         "金卡客户不满 Unhappy gold customers",
         "response",
-        [{"kind": "nps_at_most", "value": 6}, {"kind": "tier", "in": ["gold"]}],
+        [{"kind": "nps_at_most", "value": 6}, {"kind": "tier", "in": ["金卡"]}],
         {
             "open_case": True,
             "importance": 3,
