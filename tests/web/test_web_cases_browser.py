@@ -106,3 +106,34 @@ def test_inbox_case_page_and_two_tabs(case_server: tuple[str, int], tmp_path: Pa
         assert tab.locator('.timeline li[data-kind="transition"]').count() == 2
         tab.screenshot(path=str(tmp_path / "case-en-desktop.png"), full_page=True)
         browser.close()
+
+
+def test_rule_editor_at_390_px(case_server: tuple[str, int], tmp_path: Path) -> None:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    server, _ = case_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for lang, email_label, password_label, create in (
+            ("zh-CN", "邮箱", "密码", "创建规则"),
+            ("en", "E-mail", "Password", "Create the rule"),
+        ):
+            context = browser.new_context(locale=lang, viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            page.goto(f"{server}/login?lang={lang}")
+            page.get_by_label(email_label).fill("m@example.com")
+            page.get_by_label(password_label).fill(PASSWORD)
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"{server}/")
+            page.goto(f"{server}/alert-rules")
+            page.locator("#r-name").fill(f"Detractors {lang}")
+            page.locator("#r-nps").fill("6")
+            page.get_by_role("button", name=create).click()
+            page.wait_for_load_state()
+            assert page.locator(f'tr[data-rule] >> text="Detractors {lang}"').count() == 1
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 390, f"the rule editor scrolls sideways at 390 px ({wide} px)"
+            page.screenshot(path=str(tmp_path / f"rules-{lang}-390.png"), full_page=True)
+            context.close()
+        browser.close()
