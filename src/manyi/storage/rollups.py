@@ -325,22 +325,29 @@ def _spread(
 def _upsert(
     session: Session, table: str, key: tuple[str, ...], rows: dict[tuple[Any, ...], int]
 ) -> None:
+    """Add the counts, in key order. SQLite gets the driver's executemany: a response
+    upserts tens of rows and SQLAlchemy's per-row parameter handling cost more than
+    SQLite's upserts (as for the answers, storage/answers.py)."""
     if not rows:
         return
     columns = ", ".join(key)
-    placeholders = ", ".join(f":{c}" for c in key)
-    statement = text(
-        f"INSERT INTO {table} ({columns}, count) VALUES ({placeholders}, :count) "
-        f"ON CONFLICT ({columns}) DO UPDATE SET count = {table}.count + excluded.count"
-    )
+    conflict = f"ON CONFLICT ({columns}) DO UPDATE SET count = {table}.count + excluded.count"
     dialect = _dialect(session)
-    params: list[dict[str, Any]] = []
-    for k, n in sorted(rows.items()):
-        row = dict(zip(key, k, strict=True))
-        row["day"] = _bind(dialect, row["day"])
-        row["count"] = n
-        params.append(row)
-    session.execute(statement, params)
+    day = key.index("day")
+    ordered = [
+        (*k[:day], _bind(dialect, k[day]), *k[day + 1 :], n) for k, n in sorted(rows.items())
+    ]
+    if dialect == "sqlite":
+        marks = ", ".join("?" * (len(key) + 1))
+        session.connection().exec_driver_sql(
+            f"INSERT INTO {table} ({columns}, count) VALUES ({marks}) {conflict}", ordered
+        )
+        return
+    placeholders = ", ".join(f":{c}" for c in key)
+    session.execute(
+        text(f"INSERT INTO {table} ({columns}, count) VALUES ({placeholders}, :count) {conflict}"),
+        [dict(zip((*key, "count"), row, strict=True)) for row in ordered],
+    )
 
 
 Bucket = tuple[int, date]
