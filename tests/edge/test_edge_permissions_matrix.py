@@ -168,6 +168,7 @@ ROUTES: dict[str, Permission | str] = {
     "POST /api/v1/alert-rules": P.MANAGE_RULES,
     "POST /api/v1/cases": P.WORK_CASES,
     "POST /api/v1/cases/{case_id}/notes": P.WORK_CASES,
+    "POST /api/v1/cases/{case_id}/merge": P.WORK_CASES,
     "POST /api/v1/inbox/read": SIGNED_IN,
     "POST /api/v1/plans": P.MANAGE_PLANS,
     "POST /api/v1/plans/{plan_id}/cases": P.MANAGE_PLANS,
@@ -201,6 +202,7 @@ ROUTES: dict[str, Permission | str] = {
     "POST /cases/new": P.WORK_CASES,
     "POST /cases/{case_id}/act": P.WORK_CASES,
     "POST /cases/{case_id}/notes": P.WORK_CASES,
+    "POST /cases/{case_id}/merge": P.WORK_CASES,
     "POST /inbox/read": SIGNED_IN,
     "POST /plans/new": P.MANAGE_PLANS,
     "POST /plans/{plan_id}/cases": P.MANAGE_PLANS,
@@ -279,8 +281,10 @@ def test_the_table_agrees_with_the_routes_dependencies(db: Database, tmp_path: P
     """Each permission in the table is the one the route's dependency asks for (a route
     that checks inside its handler asks for none: then the matrix below is the check)."""
     for key, route in _routes(_app(db, tmp_path)):
+        if key not in ROUTES:
+            continue  # test_every_route_is_in_the_table names it
         asked = _asked_permissions(route)
-        wanted = ROUTES.get(key)
+        wanted = ROUTES[key]
         if wanted in (PUBLIC, SIGNED_IN):
             assert not asked, f"{key} is {wanted} in the table but asks for {asked}"
         elif asked:
