@@ -34,9 +34,7 @@ def reach_table() -> str:
 
 
 def _block(text: str, name: str) -> str:
-    found = re.search(
-        rf"<!-- generated: {name} -->\n(.*?)\n<!-- end: {name} -->", text, flags=re.S
-    )
+    found = re.search(rf"<!-- generated: {name} -->\n(.*?)\n<!-- end: {name} -->", text, flags=re.S)
     assert found, f"docs/permissions.md lacks the {name} markers"
     return found.group(1)
 

@@ -74,6 +74,7 @@ def current_user(
 
 CurrentUser = Annotated[User, Depends(current_user)]
 
+
 @dataclass
 class LoginRequired(NotAuthenticated):
     """A page needs a signed-in user; the error handler answers with a redirect to

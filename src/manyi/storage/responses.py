@@ -102,9 +102,7 @@ def response_page(
     ``flagged``: True keeps only responses with a quality flag, False only those without,
     None both. ``scope``: only the responses of these departments (storage/scoping.py).
     """
-    query = select(ResponseRow).where(
-        ResponseRow.survey_id == survey_id, response_in_scope(scope)
-    )
+    query = select(ResponseRow).where(ResponseRow.survey_id == survey_id, response_in_scope(scope))
     if since:
         query = query.where(ResponseRow.submitted_at >= since)
     if until:

@@ -695,9 +695,7 @@ class CaseRow(Base):
         ForeignKey("feedback_items.id", ondelete="SET NULL"), index=True
     )
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rules.id", ondelete="SET NULL"))
-    customer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("customers.id", ondelete="SET NULL")
-    )
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     touchpoint_id: Mapped[int | None] = mapped_column(
         ForeignKey("touchpoints.id", ondelete="SET NULL")
     )
@@ -735,9 +733,7 @@ class CaseRow(Base):
     )
     # The post-resolution satisfaction the customer gave in the follow-up survey.
     post_csat: Mapped[float | None] = mapped_column(Float)
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="SET NULL")
-    )
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -775,9 +771,7 @@ class AlertRuleHitRow(Base):
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
-    response_id: Mapped[int | None] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE")
-    )
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     feedback_id: Mapped[int | None] = mapped_column(
         ForeignKey("feedback_items.id", ondelete="CASCADE")
     )
