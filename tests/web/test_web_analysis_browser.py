@@ -66,7 +66,8 @@ def test_analysis_page_on_a_phone(demo_server: str, tmp_path: Path) -> None:
         page.wait_for_url(f"{demo_server}/")
         page.goto(f"{demo_server}/analysis?lang=en")
         page.get_by_label("Survey").select_option("demo-servqual")
-        page.get_by_role("button", name="Analyse").click()
+        # the analysis may take longer than a click's 30 s on a busy machine: wait below
+        page.get_by_role("button", name="Analyse").click(no_wait_after=True)
         page.wait_for_url("**/analysis?**survey=demo-servqual**", timeout=120_000)
         assert page.get_by_role(
             "heading", name="SERVQUAL gaps (perception − expectation)"

@@ -55,9 +55,12 @@ def template_context(lang: str) -> dict[str, Callable[..., Any]]:
         return _escaped(context, catalog.gettext(message), variables)
 
     @pass_context
-    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        return _escaped(context, catalog.ngettext(singular, plural, num), variables)
+    def ngettext(
+        context: Context, singular: str, plural: str, count: int, /, **variables: Any
+    ) -> str:
+        # ``num=`` may be passed to show the count formatted (thousands separators)
+        variables.setdefault("num", count)
+        return _escaped(context, catalog.ngettext(singular, plural, count), variables)
 
     @pass_context
     def pgettext(context: Context, ctx: str, message: str, **variables: Any) -> str:
