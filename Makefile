@@ -49,8 +49,9 @@ typecheck: install-dev
 imports: install-dev
 	$(BIN)/lint-imports
 
+# the suite in parallel (pytest-xdist; each test has its own SQLite file or PostgreSQL schema)
 pytest: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 
 test: lint typecheck imports pytest
 
