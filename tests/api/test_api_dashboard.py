@@ -9,12 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dashboard_data import DashboardData, make_dashboard_data
+from dashboard_loop_data import make_loop_data
 from manyi.accounts.service import create_token, create_user
 from manyi.app import create_app
 from manyi.config import Settings
 from manyi.domain.enums import Role
+from manyi.domain.permissions import ROLE_PERMISSIONS, Permission
 from manyi.stats.metrics import nps
 from manyi.storage.database import Database
+from manyi.workflow.plan_effect import measure_effect
 
 PERIOD = "from=2026-03-01&to=2026-08-31"
 
@@ -79,3 +82,29 @@ def test_bad_filters_are_422_with_the_reason(
         r = client.get(f"/api/v1/dashboard?{query}", headers=auth)
         assert r.status_code == 422 and message in r.text, r.text
     assert client.get("/api/v1/dashboard").status_code == 401
+
+
+def test_the_closed_loop_is_in_the_json_for_those_who_see_cases(
+    db: Database, data: DashboardData, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner = create_user(db, "planner@example.com", "correct horse battery", Role.ADMIN)
+    loop = make_loop_data(db, data, planner)
+    body = client.get(f"/api/v1/dashboard?{PERIOD}", headers=_token(db, Role.MANAGER)).json()
+    got = body["loop"]
+    assert (got["breached"]["hits"], got["opened"]) == (len(loop.breached), 10)
+    assert got["first_response_breached"] == 4 and got["resolution_breached"] == 3
+    assert (got["open_cases"], got["overdue_now"]) == (2, 1)  # one waits for the customer
+    newest = [c["opened_at"][:10] for c in got["breached_cases"]]
+    assert newest == ["2026-06-10", "2026-06-08", "2026-06-05", "2026-06-04", "2026-06-03"]
+    assert {c["id"] for c in got["breached_cases"]} <= set(loop.breached)
+    assert (got["plans_in_progress"], got["plans_due"], got["plans_overdue"]) == (1, 1, 1)
+    assert got["plans"][0]["verdict"] == measure_effect(db, loop.spec).verdict
+    agent = _token(db, Role.AGENT, department="CARE")
+    care = client.get(f"/api/v1/dashboard?{PERIOD}", headers=agent).json()["loop"]
+    assert (care["opened"], care["breached"]["hits"], care["plans"]) == (3, 1, [])
+    assert (care["open_cases"], care["overdue_now"]) == (1, 0)
+    monkeypatch.setitem(
+        ROLE_PERMISSIONS, Role.VIEWER, ROLE_PERMISSIONS[Role.VIEWER] - {Permission.VIEW_CASES}
+    )
+    viewer = client.get(f"/api/v1/dashboard?{PERIOD}", headers=_token(db, Role.VIEWER)).json()
+    assert "loop" not in viewer and "metrics" in viewer

@@ -4,6 +4,7 @@ masked names, and an agent sees only their department."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -11,12 +12,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dashboard_data import DashboardData, make_dashboard_data
+from dashboard_loop_data import LoopData, make_loop_data
 from factories import sign_in
 from manyi.accounts.service import create_token, create_user
 from manyi.app import create_app
 from manyi.config import Settings
 from manyi.domain.enums import Role
+from manyi.domain.permissions import ROLE_PERMISSIONS, Permission
 from manyi.storage.database import Database
+from manyi.workflow.plan_effect import measure_effect
 
 PERIOD = "from=2026-03-01&to=2026-08-31"
 
@@ -81,3 +85,68 @@ def test_an_agent_sees_only_their_department(
     page = client.get(f"/responses?{PERIOD}&metric=nps&lang=en")
     hotline = sum(r.touchpoint == "hotline" for r in data.rows)
     assert f'data-total="{hotline}"' in page.text
+
+
+# --------------------------------------------------------------------------- closed loop
+
+
+@pytest.fixture
+def loop(db: Database, data: DashboardData) -> LoopData:
+    planner = create_user(db, "planner@example.com", "correct horse battery", Role.ADMIN)
+    return make_loop_data(db, data, planner)
+
+
+def test_the_closed_loop_panel_shows_breaches_and_plans_with_their_links(
+    db: Database, data: DashboardData, loop: LoopData, tmp_path: Path
+) -> None:
+    client = _client(db, tmp_path, Role.MANAGER)
+    page = client.get(f"/dashboard?{PERIOD}&lang=en")
+    assert page.status_code == 200 and 'id="loop"' in page.text
+    breached = re.search(
+        r'data-loop="breached">.*?<p class="value"><a href="([^"]+)">(\d+)<', page.text, re.S
+    )
+    assert breached is not None and int(breached.group(2)) == len(loop.breached)
+    assert breached.group(1) == "/cases?state=open&amp;overdue=true"
+    listed = re.findall(r'<li data-case="(\d+)"><a href="/cases/(\d+)">', page.text)
+    assert len(listed) == 5 and all(a == b and int(a) in loop.breached for a, b in listed)
+    assert '<a href="/plans?status=active">1</a>' in page.text
+    assert f'<a href="/plans/{loop.plan_id}">' in page.text
+    effect = measure_effect(db, loop.spec)
+    assert (
+        html.escape(effect.verdict_en, quote=False) in page.text
+    )  # the plan's measured verdict, as the plan page says it
+    # The department filter reaches the case inbox's links.
+    page = client.get(f"/dashboard?{PERIOD}&department=LOG&lang=zh-CN")
+    dep = data.departments["LOG"]
+    assert f'href="/cases?state=open&amp;overdue=true&amp;department={dep}"' in page.text
+    shown = re.search(r'data-loop="breached">.*?<p class="value"><a [^>]+>(\d+)<', page.text, re.S)
+    assert shown is not None
+    assert int(shown.group(1)) == sum(1 for d in loop.breached.values() if d == "LOG")
+    assert html.escape(effect.verdict_zh, quote=False) in page.text
+
+
+def test_the_closed_loop_panel_is_hidden_without_the_case_permission(
+    db: Database, data: DashboardData, loop: LoopData, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    client = _client(db, tmp_path, Role.VIEWER)
+    assert 'id="loop"' in client.get(f"/dashboard?{PERIOD}&lang=en").text  # viewers see cases
+    monkeypatch.setitem(
+        ROLE_PERMISSIONS, Role.VIEWER, ROLE_PERMISSIONS[Role.VIEWER] - {Permission.VIEW_CASES}
+    )
+    page = client.get(f"/dashboard?{PERIOD}&lang=en")
+    assert page.status_code == 200 and 'data-metric="nps"' in page.text
+    assert 'id="loop"' not in page.text and "/cases/" not in page.text
+
+
+def test_an_agent_sees_only_their_departments_breaches(
+    db: Database, data: DashboardData, loop: LoopData, tmp_path: Path
+) -> None:
+    client = _client(db, tmp_path, Role.AGENT, department="CARE")
+    page = client.get(f"/dashboard?{PERIOD}&lang=en")
+    care = [i for i, d in loop.breached.items() if d == "CARE"]
+    shown = re.search(r'data-loop="breached">.*?<p class="value"><a [^>]+>(\d+)<', page.text, re.S)
+    assert shown is not None and int(shown.group(1)) == len(care)
+    assert f'<a href="/cases/{care[0]}">' in page.text
+    assert all(f'"/cases/{i}"' not in page.text for i, d in loop.breached.items() if d == "LOG")
+    assert f"/plans/{loop.plan_id}" not in page.text  # the plan is logistics'

@@ -21,9 +21,12 @@ import uvicorn
 from test_web_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _require_browser
 
 from dashboard_data import DashboardData, make_dashboard_data
+from dashboard_loop_data import make_loop_data
 from factories import make_user_token
+from manyi.accounts.service import create_user
 from manyi.app import create_app
 from manyi.config import Settings
+from manyi.domain.enums import Role
 from manyi.enrichment.service import enrich_pending
 from manyi.stats.metrics import nps
 from manyi.storage.database import Database
@@ -31,6 +34,7 @@ from manyi.storage.database import Database
 pytestmark = pytest.mark.browser
 
 PERIOD = "from=2026-03-01&to=2026-08-31"
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -121,4 +125,47 @@ def test_dashboard_in_chromium(served: tuple[str, str, DashboardData], tmp_path:
         zh.context.add_cookies(page.context.cookies())  # type: ignore[arg-type]
         zh.goto(f"{server}/dashboard?{PERIOD}&lang=zh-CN")
         zh.screenshot(path=str(tmp_path / "dashboard-zh-CN-desktop.png"), full_page=True)
+        browser.close()
+
+
+def test_closed_loop_panel_in_chromium(
+    served: tuple[str, str, DashboardData], sqlite_db: Database, tmp_path: Path
+) -> None:
+    """The closed-loop panel at 390 and 1280 px in both languages: shown, no sideways
+    scroll on a phone, and a breached case's link opens the case."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    server, _token, data = served
+    loop = make_loop_data(
+        sqlite_db, data, create_user(sqlite_db, "planner@example.com", PASSWORD, Role.ADMIN)
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en")
+        page.goto(f"{server}/dashboard?{PERIOD}&lang=en")
+        page.get_by_label("E-mail").fill("admin@example.com")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{server}/dashboard?{PERIOD}&lang=en")
+        cookies = page.context.cookies()
+        for width in (390, 1280):
+            for lang in ("zh-CN", "en"):
+                view = browser.new_page(viewport={"width": width, "height": 844}, locale=lang)
+                view.context.add_cookies(cookies)  # type: ignore[arg-type]
+                view.goto(f"{server}/dashboard?{PERIOD}&lang={lang}")
+                panel = view.locator("#loop")
+                assert panel.is_visible()
+                value = panel.locator('[data-loop="breached"] .value').inner_text()
+                assert value == str(len(loop.breached))
+                scroll = view.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, f"{lang}: the page is {scroll} px wide at {width} px"
+                panel.scroll_into_view_if_needed()
+                panel.screenshot(path=str(tmp_path / f"loop-{lang}-{width}.png"))
+                view.close()
+        first = page.locator("#loop ul.breached a").first
+        case_id = int((first.get_attribute("href") or "").rsplit("/", 1)[-1])
+        assert case_id in loop.breached
+        first.click()
+        page.wait_for_url(f"**/cases/{case_id}")
         browser.close()

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from manyi.accounts.scope import department_scope, reader_of
 from manyi.accounts.service import User
-from manyi.domain.permissions import Permission
+from manyi.domain.permissions import Permission, has_permission
 from manyi.edge.deps import DbDep, page_requires
 from manyi.errors import InvalidInput
 from manyi.reporting.dashboard import (
@@ -30,6 +30,7 @@ from manyi.reporting.dashboard_filters import GRANULARITIES, PRESETS
 from manyi.reporting.drilldown import responses_behind
 from manyi.reporting.reports.svg import TrendPoint, trend_chart
 from manyi.web.routes import LangDep, _render
+from manyi.workflow.loop_summary import LoopSummary, loop_summary
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,10 +57,15 @@ def dashboard_page(
 ) -> Response:
     params = grouped(request.query_params.multi_items())
     overview: Overview | None = None
+    loop: LoopSummary | None = None
     error = None
     try:
         filters = parse_filters(params, today=today())
         overview = build_overview(db, filters, scope=department_scope(db, user))
+        if has_permission(user.role, Permission.VIEW_CASES):
+            loop = loop_summary(
+                db, user, start=filters.start, end=filters.end, department=filters.department
+            )
     except InvalidInput as exc:
         error = str(exc)
     return _render(
@@ -69,6 +75,7 @@ def dashboard_page(
         400 if error else 200,
         user=user,
         overview=overview,
+        closed_loop=loop,
         error=error,
         params={k: v[0] for k, v in params.items() if v},
         presets=list(PRESETS),

@@ -112,7 +112,12 @@ def mechanism_health(
     previous = _period(db, user, now - 2 * span, now - span, scope_ids)
     with db.session() as s:
         backlog_cases = [c for c in open_cases(s) if _in(c, scope_ids)]
+    return Health(current, previous, backlog_ageing(backlog_cases, now), len(backlog_cases))
+
+
+def backlog_ageing(cases: list[CaseFacts], now: datetime) -> list[tuple[str, int]]:
+    """(bucket label, cases) of open ``cases`` by age at ``now``, every bucket listed."""
     counts = dict.fromkeys(("<1d", "1-3d", "3-7d", "7-30d", "30d+"), 0)
-    for case in backlog_cases:
+    for case in cases:
         counts[_bucket((now - case.opened_at).total_seconds() / 86400)] += 1
-    return Health(current, previous, list(counts.items()), len(backlog_cases))
+    return list(counts.items())

@@ -11,9 +11,10 @@ from fastapi.encoders import jsonable_encoder
 
 from manyi.accounts.scope import department_scope
 from manyi.accounts.service import User
-from manyi.domain.permissions import Permission
+from manyi.domain.permissions import Permission, has_permission
 from manyi.edge.deps import DbDep, requires
 from manyi.reporting.dashboard import build_overview, grouped, parse_filters, today
+from manyi.workflow.loop_summary import loop_summary
 
 router = APIRouter(tags=["dashboard"])
 
@@ -28,7 +29,12 @@ router = APIRouter(tags=["dashboard"])
         "response counts and top themes. Filters: period=7d|30d|90d|180d|365d or "
         "from=YYYY-MM-DD&to=YYYY-MM-DD, granularity, survey (id), department, touchpoint, "
         "channel (codes), region, tier, product, language, flagged=include|exclude. "
-        "Numbers are limited to the caller's departments. Unknown parameters are refused (422)."
+        "Numbers are limited to the caller's departments. Unknown parameters are refused (422). "
+        "For callers who may see cases, 'loop' holds the closed loop of the period and "
+        "department: open cases and their ageing, cases overdue now, cases opened in the "
+        "period whose first-response or resolution SLA was breached (count, share with 95% "
+        "interval, the newest few), and the improvement plans in progress, due in the period "
+        "and overdue, the first few with their metric and effect verdict."
     ),
 )
 def dashboard(
@@ -39,4 +45,12 @@ def dashboard(
     filters = parse_filters(grouped(request.query_params.multi_items()), today=today(), strict=True)
     overview = build_overview(db, filters, scope=department_scope(db, user))
     out: dict[str, Any] = jsonable_encoder(asdict(overview))
+    if has_permission(user.role, Permission.VIEW_CASES):
+        loop = loop_summary(
+            db, user, start=filters.start, end=filters.end, department=filters.department
+        )
+        out["loop"] = jsonable_encoder(asdict(loop))
+        if not has_permission(user.role, Permission.VIEW_PLANS):
+            for key in ("plans_in_progress", "plans_due", "plans_overdue", "plans"):
+                del out["loop"][key]
     return out
