@@ -31,6 +31,9 @@ def test_the_executive_report_as_pdf_and_html(db: Database, tmp_path: Path) -> N
     html = client.get("/api/v1/reports/report?format=html&period=2026-11&lang=en", headers=auth)
     assert html.status_code == 200
     assert "Monthly report: whole company" in html.text
+    # The closed loop is handed in: its section is there (this data has no cases).
+    assert "<h2>Cases and improvement plans</h2>" in html.text
+    assert "No cases in this period." in html.text
     assert client.get("/api/v1/reports/executive").status_code == 401
     bad = client.get("/api/v1/reports/executive?period=2026-13", headers=auth)
     assert bad.status_code == 422 and bad.json()["ok"] is False

@@ -37,6 +37,7 @@ def test_report_writes_a_pdf_and_an_html_file(env: Path) -> None:
     assert done.exit_code == 0, done.output
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
     assert "物流配送部" in text and "净推荐值" in text
+    assert "工单与改进计划" in text, "the closed loop's section (issue #12)"
     page = env / "exec.html"
     done = runner.invoke(
         app,

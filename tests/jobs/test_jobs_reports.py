@@ -73,6 +73,7 @@ def test_the_job_mails_the_monthly_pdf_once_per_month(
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "物流配送部" in text
     assert "净推荐值" in text
+    assert "工单与改进计划" in text, "the job hands the closed loop to the report"
     assert (tmp_path / "reports" / "run-1.pdf").read_bytes() == pdf
 
     clock[0] = datetime(2027, 1, 1, 0, 0)

@@ -55,6 +55,7 @@ def test_an_admin_downloads_the_company_executive_report(db: Database, tmp_path:
     shown = client.get("/reports/make?kind=report&period=2026-11&format=html&report_lang=en")
     assert shown.status_code == 200 and shown.headers["content-type"].startswith("text/html")
     assert "Monthly report: whole company" in shown.text
+    assert "<h2>Cases and improvement plans</h2>" in shown.text
 
 
 def test_a_hostile_department_name_is_text_in_the_page_and_the_report(

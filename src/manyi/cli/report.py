@@ -33,19 +33,22 @@ def report_command(
     """Write the report of the company or one department for one week or month."""
     from manyi.domain.scope import EVERYTHING
     from manyi.reporting.reports import make_report
+    from manyi.workflow.report_loop import report_loop_provider
 
     chosen = fmt or out.suffix.lstrip(".").lower()
     if chosen not in FORMATS:
         raise CommandLineError(f"--format is pdf or html, not {chosen!r}")
     # The command line is the operator's: it sees every department.
+    db = open_database(load_settings())
     report = make_report(
-        open_database(load_settings()),
+        db,
         scope=EVERYTHING,
         department=department,
         period=period,
         language=language,
         kind=kind,
         pdf=chosen == "pdf",
+        cases=report_loop_provider(db),
     )
     if chosen == "pdf":
         out.write_bytes(report.pdf)

@@ -41,6 +41,7 @@ from manyi.workflow.config import WorkflowConfig
 from manyi.workflow.delivery import deliver_due, queue_daily_digests
 from manyi.workflow.escalation import escalate_breached
 from manyi.workflow.followup import pending_followups, send_followup
+from manyi.workflow.report_loop import report_loop_provider
 from manyi.workflow.webhooks import HttpxTransport, WebhookTransport
 
 log = logging.getLogger("manyi.jobs")
@@ -321,7 +322,11 @@ def build_queue(
         # Every 10 minutes: the reports whose week or month has ended, rendered and e-mailed
         # as PDF, once per schedule and period (docs/reports.md).
         run = send_due_reports(
-            db, deliver=deliver_report, reports_dir=settings.data_dir / "reports", now=now()
+            db,
+            deliver=deliver_report,
+            reports_dir=settings.data_dir / "reports",
+            now=now(),
+            cases=report_loop_provider(db),
         )
         if run.sent or run.failed:
             log.info("scheduled reports: %d sent, %d failed", run.sent, run.failed)

@@ -1,4 +1,5 @@
-"""What scorecards and the mechanism-health review read: cases in a period, open cases,
+"""What scorecards, the mechanism-health review and the reports' closed-loop section read:
+cases in a period, open cases, cases finished in a period, cases open at a moment,
 invitations by channel, and the incentive points ledger (``points_ledger``)."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from manyi.storage.tables import (
@@ -67,6 +68,36 @@ def open_cases(session: Session) -> list[CaseFacts]:
         CaseRow.state.in_(OPEN_STATES), CaseRow.merged_into_id.is_(None)
     )
     return [_facts(row) for row in session.execute(query)]
+
+
+def cases_finished_between(
+    session: Session, since: datetime, until: datetime
+) -> list[tuple[CaseFacts, str | None]]:
+    """(case, root-cause code) of the cases that left the open states in [since, until):
+    resolved then, or closed then without a resolution; merged duplicates left out."""
+    finished = func.coalesce(CaseRow.resolved_at, CaseRow.closed_at)
+    query = select(*_COLUMNS, CaseRow.root_cause_code).where(
+        finished >= since, finished < until, CaseRow.merged_into_id.is_(None)
+    )
+    return [(_facts_of(row), row.root_cause_code) for row in session.execute(query)]
+
+
+def cases_open_at(session: Session, at: datetime) -> list[CaseFacts]:
+    """Cases opened before ``at`` and not resolved or closed by then (merged ones left
+    out). A case reopened since has lost its old resolution time and counts as open."""
+    finished = func.coalesce(CaseRow.resolved_at, CaseRow.closed_at)
+    query = select(*_COLUMNS).where(
+        CaseRow.opened_at < at,
+        CaseRow.merged_into_id.is_(None),
+        or_(finished.is_(None), finished >= at),
+    )
+    return [_facts(row) for row in session.execute(query)]
+
+
+def _facts_of(row: Any) -> CaseFacts:
+    values = dict(row._mapping)
+    values.pop("root_cause_code", None)
+    return CaseFacts(**values)
 
 
 def department_labels(session: Session) -> dict[int, tuple[str, str, str]]:

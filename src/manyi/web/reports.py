@@ -38,6 +38,7 @@ from manyi.reporting.reports.schedules import (
 from manyi.web.i18n import AUTONYMS
 from manyi.web.routes import LangDep, _render
 from manyi.web.security import csrf_ok
+from manyi.workflow.report_loop import report_loop_provider
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,6 +91,7 @@ def make(
         language=report_lang or lang,
         kind=kind,
         pdf=fmt == "pdf",
+        cases=report_loop_provider(db),
     )
     return report_response(report, fmt)
 

@@ -61,9 +61,11 @@ class Health:
     backlog_total: int
 
 
-def _period(
-    db: Database, user: User, since: datetime, until: datetime, scope_ids: frozenset[int] | None
+def period_health(
+    db: Database, since: datetime, until: datetime, scope_ids: frozenset[int] | None
 ) -> PeriodHealth:
+    """The review of the cases opened in [since, until) in the departments ``scope_ids``
+    (None: every case); the reports ask it for their department and period."""
     with db.session() as s:
         cases = [c for c in cases_opened_between(s, since, until) if _in(c, scope_ids)]
         channels = invitations_by_channel(s, since, until)
@@ -108,8 +110,8 @@ def mechanism_health(
     now = now or utcnow()
     scope_ids = department_scope(db, user).department_ids
     span = timedelta(days=days)
-    current = _period(db, user, now - span, now, scope_ids)
-    previous = _period(db, user, now - 2 * span, now - span, scope_ids)
+    current = period_health(db, now - span, now, scope_ids)
+    previous = period_health(db, now - 2 * span, now - span, scope_ids)
     with db.session() as s:
         backlog_cases = [c for c in open_cases(s) if _in(c, scope_ids)]
     return Health(current, previous, backlog_ageing(backlog_cases, now), len(backlog_cases))

@@ -87,7 +87,9 @@ class Scorecards:
     staff: list[Scorecard]
 
 
-def _sla(cases: Iterable[CaseFacts], done: str, due: str) -> Rate:
+def sla_rate(cases: Iterable[CaseFacts], done: str, due: str) -> Rate:
+    """Of ``cases`` with both the ``done`` time and its ``due`` time: those done in time
+    (the scorecards' and the reports' SLA met)."""
     pairs = [(getattr(c, done), getattr(c, due)) for c in cases]
     timed = [(d, u) for d, u in pairs if d is not None and u is not None]
     return Rate.of(sum(1 for d, u in timed if d <= u), len(timed))
@@ -105,8 +107,8 @@ def _card(
     return Scorecard(
         kind=kind, id=key, label_zh=labels[0], label_en=labels[1], cases=len(cases),
         resolved=sum(1 for c in cases if c.resolved_at is not None),
-        first_response_sla=_sla(cases, "first_responded_at", "first_response_due_at"),
-        resolution_sla=_sla(cases, "resolved_at", "resolution_due_at"),
+        first_response_sla=sla_rate(cases, "first_responded_at", "first_response_due_at"),
+        resolution_sla=sla_rate(cases, "resolved_at", "resolution_due_at"),
         post_csat=Rate.of(sum(1 for v in answered if v >= 4), len(answered)),
         post_csat_mean=fmean(answered) if len(answered) >= MIN_N else None,
         repeat=Rate.of(sum(1 for c in cases if c.repeat_of_id is not None), len(cases)),

@@ -14,6 +14,7 @@ from manyi.accounts.service import User
 from manyi.domain.permissions import Permission
 from manyi.edge.deps import DbDep, requires
 from manyi.reporting.reports import make_report
+from manyi.workflow.report_loop import report_loop_provider
 
 router = APIRouter(tags=["reports"])
 
@@ -49,7 +50,8 @@ def get_report(
     lang: Annotated[Literal["zh-CN", "en"], Query(description="the report's language")] = "zh-CN",
 ) -> Response:
     """``executive``: the one-page summary; ``report``: the full report. A department the
-    caller does not see is 404, a company report by a department-scoped caller 403."""
+    caller does not see is 404, a company report by a department-scoped caller 403. The
+    report shows the closed loop (cases and improvement plans) of the department's subtree."""
     report = make_report(
         db,
         scope=department_scope(db, user),
@@ -58,6 +60,7 @@ def get_report(
         language=lang,
         kind=kind,
         pdf=fmt == "pdf",
+        cases=report_loop_provider(db),
     )
     if fmt == "html":
         return HTMLResponse(report.html)

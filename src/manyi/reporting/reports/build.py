@@ -23,7 +23,7 @@ from manyi.storage.database import Database
 from manyi.storage.reports import department_by_code
 
 if TYPE_CHECKING:
-    from manyi.reporting.reports.model import ReportContent
+    from manyi.reporting.reports.model import CaseSummaryProvider, ReportContent
     from manyi.storage.tables import DepartmentRow
 
 #: "report": the full report; "executive": the one-page summary.
@@ -116,8 +116,10 @@ def render_report(
     scope: DepartmentScope,
     now: datetime | None = None,
     pdf: bool = True,
+    cases: CaseSummaryProvider | None = None,
 ) -> RenderedReport:
-    """The report of ``request`` as HTML and (with ``pdf``) PDF bytes.
+    """The report of ``request`` as HTML and (with ``pdf``) PDF bytes; ``cases`` fills
+    the closed-loop section (None: the report has none).
 
     InvalidInput for a language or kind we do not make; NotFound / NotAllowed as
     :func:`report_target`."""
@@ -133,7 +135,14 @@ def render_report(
     target = report_target(db, request.department, scope)
     lang = request.language
     content = report_content(
-        db, target, request.period, kind=request.kind, scope=scope, language=lang, now=now
+        db,
+        target,
+        request.period,
+        kind=request.kind,
+        scope=scope,
+        language=lang,
+        now=now,
+        cases=cases,
     )
     title_key = (
         f"{'executive' if request.kind == 'executive' else 'report'}_{request.period.frequency}"

@@ -19,6 +19,7 @@ from manyi.reporting.dashboard import DashboardFilters, Overview, build_overview
 from manyi.reporting.dashboard import Trend as OverviewTrend
 from manyi.reporting.reports.build import ReportTarget
 from manyi.reporting.reports.model import (
+    CaseSummaryProvider,
     Move,
     ReportContent,
     ScoreLine,
@@ -77,7 +78,11 @@ def report_content(
     scope: DepartmentScope,
     language: str,
     now: datetime | None = None,
+    cases: CaseSummaryProvider | None = None,
 ) -> ReportContent:
+    """``cases``: the closed loop's summary for the report's department and period (None:
+    the report has no closed-loop section)."""
+    at = now or utcnow()
     overview = report_overview(db, target, period, scope)
     trends: list[Trend] = []
     if kind != "executive":
@@ -103,8 +108,9 @@ def report_content(
         trends=trends,
         moves=_moves(overview),
         themes=_themes(overview, language),
-        generated_at=now or utcnow(),
+        generated_at=at,
         notes=_notes(overview, language),
+        cases=None if cases is None else cases(target.department_id, period.start, period.end, at),
     )
 
 

@@ -32,6 +32,7 @@ from manyi.reporting.reports.build import (
     render_report,
     report_target,
 )
+from manyi.reporting.reports.model import CaseSummaryProvider
 from manyi.reporting.reports.periods import (
     FREQUENCIES,
     Frequency,
@@ -272,10 +273,12 @@ def send_due_reports(
     deliver: Deliver,
     reports_dir: Path | None = None,
     now: datetime | None = None,
+    cases: CaseSummaryProvider | None = None,
 ) -> ScheduleRun:
     """Render and deliver every report that is due at ``now`` (and retry failed ones).
 
-    ``reports_dir``: keep each sent PDF there as ``run-<id>.pdf`` (None: keep nothing).
+    ``reports_dir``: keep each sent PDF there as ``run-<id>.pdf`` (None: keep nothing);
+    ``cases``: the closed loop's summary for the reports (None: no closed-loop section).
     """
     at = as_utc_naive(now) if now else utcnow()
     sent = failed = 0
@@ -306,7 +309,7 @@ def send_due_reports(
         if run_id is not None:
             claims.append((run_id, schedule_id, period))
     for run_id, schedule_id, period in claims:
-        if _send_run(db, run_id, schedule_id, period, deliver, reports_dir, at):
+        if _send_run(db, run_id, schedule_id, period, deliver, reports_dir, at, cases):
             sent += 1
         else:
             failed += 1
@@ -326,6 +329,7 @@ def _send_run(
     deliver: Deliver,
     reports_dir: Path | None,
     at: datetime,
+    cases: CaseSummaryProvider | None = None,
 ) -> bool:
     with db.session() as s:
         row = schedule_row(s, schedule_id)
@@ -344,7 +348,7 @@ def _send_run(
         recipients = list(row.recipients)
     try:
         # The job sees every department: the schedule's creator was checked when it was made.
-        report = render_report(db, request, scope=EVERYTHING, now=at)
+        report = render_report(db, request, scope=EVERYTHING, now=at, cases=cases)
         subject, text = mail_texts(report)
         deliver(ReportMail(recipients, subject, text, report.pdf, report.filename, row.language))
     except (ChannelError, InvalidInput, NotFound, NotAllowed) as error:
