@@ -27,7 +27,9 @@ from typing import Any, Literal
 from manyi.domain.cases import LEVELS
 
 ItemKind = Literal["response", "feedback"]
-APPLIES_TO = ("any", "response", "feedback")
+#: "metric": a rule on a measure over time (manyi.domain.metric_rules), evaluated by
+#: the periodic job, not at intake.
+APPLIES_TO = ("any", "response", "feedback", "metric")
 CONDITION_KINDS = (
     "nps_at_most",
     "csat_at_most",

@@ -41,6 +41,7 @@ from manyi.workflow.config import WorkflowConfig
 from manyi.workflow.delivery import deliver_due, queue_daily_digests
 from manyi.workflow.escalation import escalate_breached
 from manyi.workflow.followup import pending_followups, send_followup
+from manyi.workflow.metric_alerts import evaluate_metric_rules
 from manyi.workflow.report_loop import report_loop_provider
 from manyi.workflow.webhooks import HttpxTransport, WebhookTransport
 
@@ -360,6 +361,16 @@ def build_queue(
         return len(evaluate_items(db, "feedback", ids, workflow))
 
     alerts = huey.task(name="evaluate-alerts", retries=3, retry_delay=10)(run_alerts)
+
+    def run_metric_alerts() -> int:
+        # Hourly at :23: the metric rules (a significant drop, a control-chart signal, an
+        # emerging aspect) on the dashboard's numbers; each signal fires once per rule.
+        run = evaluate_metric_rules(db, workflow, clock() if clock else None)
+        if run.fired or run.skipped:
+            log.info("metric rules: %d fired, skipped %s", run.fired, run.skipped)
+        return run.fired
+
+    huey.periodic_task(crontab(minute="23"), name="metric-alerts")(run_metric_alerts)
 
     def run_escalation() -> int:
         # Every minute: cases past their SLA due time escalate (once); resolved cases get

@@ -4,7 +4,7 @@ looks at in one response or feedback item."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -85,6 +85,53 @@ def claim_hit(
     except IntegrityError:  # a concurrent evaluation of the same item won
         return None
     return row
+
+
+def claim_signal_hit(
+    session: Session,
+    rule_id: int,
+    signal_key: str,
+    *,
+    period_end: date,
+    matched: list[str],
+    detail: dict[str, Any],
+    at: datetime,
+) -> AlertRuleHitRow | None:
+    """Record that the metric rule ``rule_id`` saw ``signal_key``, once: None when it
+    already had (the unique (rule, signal) index; a savepoint keeps the transaction)."""
+    existing = session.scalars(
+        select(AlertRuleHitRow.id).where(
+            AlertRuleHitRow.rule_id == rule_id, AlertRuleHitRow.signal_key == signal_key
+        )
+    ).first()
+    if existing is not None:
+        return None
+    row = AlertRuleHitRow(
+        rule_id=rule_id,
+        signal_key=signal_key,
+        period_end=period_end,
+        matched=matched,
+        detail=detail,
+        actions_taken=[],
+        at=at,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:  # a concurrent run claimed the same signal
+        return None
+    return row
+
+
+def last_signal_end(session: Session, rule_id: int, prefix: str) -> date | None:
+    """The latest ``period_end`` of the rule's hits whose signal starts with ``prefix``."""
+    found: date | None = session.scalar(
+        select(func.max(AlertRuleHitRow.period_end)).where(
+            AlertRuleHitRow.rule_id == rule_id, AlertRuleHitRow.signal_key.startswith(prefix)
+        )
+    )
+    return found
 
 
 def rule_hits(session: Session, rule_id: int, *, limit: int = 100) -> list[AlertRuleHitRow]:

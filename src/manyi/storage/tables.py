@@ -760,13 +760,18 @@ class CaseEventRow(Base):
 
 class AlertRuleHitRow(Base):
     """One rule matching one response or feedback item; unique per (rule, item), so the
-    evaluation at intake and the one after enrichment never fire a rule twice."""
+    evaluation at intake and the one after enrichment never fire a rule twice.
+
+    A metric rule's hit has no item: ``signal_key`` names the signal (measure and period,
+    trend bucket or aspect and month), unique per rule, so the periodic job fires once
+    per signal; ``period_end`` is the last day measured and ``detail`` the numbers."""
 
     __tablename__ = "alert_rule_hits"
     __table_args__ = (
         UniqueConstraint("rule_id", "response_id", name="uq_alert_rule_hits_rule_response"),
         UniqueConstraint("rule_id", "feedback_id", name="uq_alert_rule_hits_rule_feedback"),
         Index("ix_alert_rule_hits_rule_at", "rule_id", "at"),
+        Index("uq_alert_rule_hits_rule_signal", "rule_id", "signal_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -780,6 +785,9 @@ class AlertRuleHitRow(Base):
     # Why it matched: one line per condition, and the actions taken.
     matched: Mapped[list[Any]] = mapped_column(default=list)
     actions_taken: Mapped[list[Any]] = mapped_column(default=list)
+    signal_key: Mapped[str | None] = mapped_column(String(200))
+    period_end: Mapped[date | None] = mapped_column(Date)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
 
 
 class ReportScheduleRow(Base):

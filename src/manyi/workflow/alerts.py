@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from manyi.domain.alert_rules import (
     validate_condition,
 )
 from manyi.domain.cases import CaseOrigin
+from manyi.domain.metric_rules import validate_metric_conditions
 from manyi.errors import InvalidInput, NotFound
 from manyi.storage.alert_rules import (
     claim_hit,
@@ -72,6 +73,10 @@ class RuleHit:
     case_id: int | None
     matched: list[str]
     actions_taken: list[str]
+    #: A metric rule's hit: the signal, the last day it measured, its numbers and link.
+    signal_key: str | None = None
+    period_end: date | None = None
+    detail: dict[str, Any] | None = None
 
 
 def _rule(row: AlertRuleRow, counts: dict[int, tuple[int, datetime | None]]) -> AlertRule:
@@ -98,7 +103,10 @@ def _checked(name: str, applies_to: str, conditions: Sequence[Any], actions: Any
     if not conditions:
         raise InvalidInput("a rule needs at least one condition")
     try:
-        checked = [validate_condition(c) for c in conditions]
+        if applies_to == "metric":
+            checked = validate_metric_conditions(list(conditions))
+        else:
+            checked = [validate_condition(c) for c in conditions]
         acts = validate_actions(actions or {})
     except (ValueError, TypeError, AttributeError) as error:
         raise InvalidInput(str(error)) from error
@@ -125,6 +133,9 @@ def get_rule(db: Database, rule_id: int) -> tuple[AlertRule, list[RuleHit]]:
                 h.case_id,
                 list(h.matched),
                 list(h.actions_taken),
+                h.signal_key,
+                h.period_end,
+                dict(h.detail) if h.detail is not None else None,
             )
             for h in rule_hits(s, rule_id)
         ]

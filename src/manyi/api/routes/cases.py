@@ -88,7 +88,7 @@ class RuleBody(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     enabled: bool = True
-    applies_to: Literal["any", "response", "feedback"] = "any"
+    applies_to: Literal["any", "response", "feedback", "metric"] = "any"
     conditions: list[dict[str, Any]] = Field(min_length=1)
     actions: dict[str, Any]
 
@@ -97,7 +97,7 @@ class RulePatch(BaseModel):
     name: str | None = None
     description: str | None = None
     enabled: bool | None = None
-    applies_to: Literal["any", "response", "feedback"] | None = None
+    applies_to: Literal["any", "response", "feedback", "metric"] | None = None
     conditions: list[dict[str, Any]] | None = None
     actions: dict[str, Any] | None = None
 

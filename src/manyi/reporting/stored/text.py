@@ -30,6 +30,7 @@ from manyi.stats.metrics import two_proportion_z, wilson_interval
 from manyi.stats.multiple_testing import benjamini_hochberg
 from manyi.storage.analysis import (
     AnalysisSelection,
+    analysis_ceiling,
     aspect_label_counts_by_month,
     open_texts,
     sentiment_by_month,
@@ -158,6 +159,26 @@ def _emerging(
     return sorted(out, key=lambda e: (e.q_value, -e.change))[:8]
 
 
+def emerging_aspects(
+    db: Database, selection: AnalysisSelection
+) -> tuple[str | None, list[EmergingAspect]]:
+    """The emerging aspects of the selected responses (as the text explorer lists them)
+    and the month they emerge in (the last month of the data; None with fewer than two
+    months). Metric alert rules read this (manyi.workflow.metric_alerts)."""
+    with db.session() as s:
+        mentions = aspect_label_counts_by_month(
+            s, selection, analysis_ceiling(s, selection.survey_id)
+        )
+    per_month: dict[str, dict[str, int]] = {}
+    names: dict[str, tuple[str, str, str | None]] = {}
+    for code, name, month, dimension, _label, n in mentions:
+        per_month.setdefault(code, Counter())[month] += n
+        names.setdefault(code, _names(code, name, dimension))
+    months = sorted({m for counts in per_month.values() for m in counts})
+    recent = _recent_months(months)
+    return (max(recent) if recent else None), _emerging(per_month, names)
+
+
 def _topics(texts: list[tuple[datetime, str]], seed: int) -> tuple[list[TopicSummary], str | None]:
     if len(texts) < MIN_TEXTS:
         return [], "few_texts"
@@ -265,5 +286,6 @@ __all__ = [
     "EmergingPhrase",
     "TextExplorer",
     "TopicSummary",
+    "emerging_aspects",
     "text_explorer",
 ]
