@@ -9,11 +9,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from huey import MemoryHuey
 from sqlalchemy import select
 
 from dashboard_data import DashboardData, make_dashboard_data
-from manyi.accounts.service import create_user
+from manyi.accounts.service import create_token, create_user
+from manyi.app import create_app
 from manyi.config import Settings
 from manyi.domain.enums import Role
 from manyi.enrichment.service import enrich_pending
@@ -168,3 +170,32 @@ def test_an_item_rule_cannot_hold_a_metric_condition(db: Database) -> None:
             actions={"open_case": True},
             actor=SYSTEM,
         )
+
+
+def test_the_api_creates_a_metric_rule_and_returns_its_hit_log(
+    db: Database, data: DashboardData, tmp_path: Path
+) -> None:
+    create_user(db, "boss@example.com", "correct horse battery", Role.MANAGER, department="LOG")
+    client = TestClient(create_app(Settings(environment="test", data_dir=tmp_path), db))
+    manager = {"Authorization": f"Bearer {create_token(db, 'boss@example.com')}"}
+    body = {
+        "name": "Company NPS falls",
+        "applies_to": "metric",
+        "conditions": [{"kind": "metric_drop", "metric": "nps", "days": 30}],
+        "actions": {"open_case": True},
+    }
+    made = client.post("/api/v1/alert-rules", json=body, headers=manager)
+    assert made.status_code == 201, made.text
+    rule_id = made.json()["id"]
+    assert made.json()["conditions"][0]["days"] == 30
+    refused = client.post(
+        "/api/v1/alert-rules",
+        json={**body, "conditions": [{"kind": "metric_drop", "metric": "mood"}]},
+        headers=manager,
+    )
+    assert refused.status_code == 422 and "metric is one of" in refused.text
+    evaluate_metric_rules(db, CONFIG, JULY_1)
+    got = client.get(f"/api/v1/alert-rules/{rule_id}", headers=manager).json()
+    [hit] = got["hit_log"]
+    assert hit["signal_key"] == "drop:nps:2026-06-01:2026-06-30"
+    assert hit["period_end"] == "2026-06-30" and hit["detail"]["link"].startswith("/dashboard?")

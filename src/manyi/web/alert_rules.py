@@ -1,6 +1,8 @@
 """The rule editor (issue #12): ``/alert-rules`` lists the alert rules with their hit
-counts and adds one from a form (each condition a field: leave it empty to not use it);
-``/alert-rules/{id}`` shows its hit log. Changes are POSTs with the CSRF token."""
+counts and adds one from a form (each condition a field: leave it empty to not use it),
+or a metric rule from the second form (``applies_to=metric``: a drop, a control-chart
+signal or an emerging aspect); ``/alert-rules/{id}`` shows its hit log. Changes are
+POSTs with the CSRF token."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from manyi.accounts.service import User
+from manyi.domain.metric_rules import CHART_GRANULARITIES, METRICS, PERIOD_DAYS
 from manyi.domain.permissions import Permission
 from manyi.edge.deps import DbDep, page_requires
 from manyi.errors import InvalidInput
+from manyi.surveys.service import list_surveys
 from manyi.web.routes import LangDep, _render
 from manyi.web.security import csrf_ok
 from manyi.workflow.alerts import create_rule, get_rule, list_rules, update_rule
@@ -55,6 +59,31 @@ def conditions_from_form(form: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
+def metric_condition_from_form(form: dict[str, str]) -> dict[str, Any]:
+    """The one condition of the metric form (checked by the service)."""
+    kind = form.get("metric_kind", "metric_drop")
+    survey = form.get("survey_id", "").strip()
+    if survey and not survey.isdigit():
+        raise InvalidInput(f"survey: a survey's id, not {survey!r}")
+    condition: dict[str, Any] = {
+        "kind": kind,
+        "survey_id": int(survey) if survey else None,
+        "department": form.get("department", "").strip() or None,
+        "touchpoint": form.get("metric_touchpoint", "").strip() or None,
+    }
+    if kind == "metric_drop":
+        days = form.get("days", "30").strip()
+        condition |= {"metric": form.get("metric", "nps"), "days": int(days) if days else 30}
+    elif kind == "control_chart":
+        condition |= {
+            "metric": form.get("metric", "nps"),
+            "granularity": form.get("granularity", "month"),
+        }
+    else:
+        condition["aspect"] = form.get("aspect", "").strip() or None
+    return condition
+
+
 @router.get("/alert-rules", response_class=HTMLResponse)
 def rules_page(
     request: Request,
@@ -68,6 +97,10 @@ def rules_page(
         lang,
         user=user,
         rules=list_rules(db),
+        surveys=list_surveys(db, limit=200)[0],
+        metrics=METRICS,
+        period_days=PERIOD_DAYS,
+        granularities=CHART_GRANULARITIES,
         error=request.query_params.get("error"),
         message=request.query_params.get("message", ""),
     )
@@ -82,12 +115,13 @@ async def rules_create(
     form = {k: str(v) for k, v in (await request.form()).items()}
     if not csrf_ok(request, form.get("csrf_token")):
         return RedirectResponse("/alert-rules?error=csrf", status_code=303)
+    metric = form.get("applies_to") == "metric"
     try:
         create_rule(
             db,
             name=form.get("name", ""),
             applies_to=form.get("applies_to", "any"),
-            conditions=conditions_from_form(form),
+            conditions=[metric_condition_from_form(form)] if metric else conditions_from_form(form),
             actions={
                 "open_case": form.get("open_case") == "on",
                 "importance": int(form.get("importance") or 2),
