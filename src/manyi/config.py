@@ -287,6 +287,12 @@ class Settings(BaseSettings):
         le=365,
         description="A new case of the same customer on the same aspect within this many days is a repeat complaint.",
     )
+    alert_max_age_days: int = Field(
+        default=14,
+        ge=0,
+        le=3650,
+        description="Alert rules act on responses and feedback that happened within this many days (0: any age); older records, such as a back-filled import, are stored without opening cases.",
+    )
     followup_survey_code: str = Field(
         default="case-followup",
         description="Code of the 回访 survey sent after a case is resolved (created from the template when missing).",

@@ -167,3 +167,46 @@ def test_unnamed_feedback_items_get_their_own_ids(db: Database) -> None:
     assert len(set(ids)) == 3 and seen == [("feedback", ids)]
     with db.session() as s:
         assert [s.get(FeedbackItemRow, i).text for i in ids] == texts  # type: ignore[union-attr]
+
+
+def test_old_records_are_stored_without_alerts(db: Database) -> None:
+    """A back-filled import (last month's complaint letters, the demo's history) must not
+    flood today's inbox: rules act on items that happened within alert_max_age_days."""
+    make_case_world(db)
+    rule = create_rule(
+        db,
+        name="Refund words",
+        applies_to="feedback",
+        conditions=[{"kind": "keywords", "any": ["退款"]}],
+        actions={"open_case": True},
+        actor=SYSTEM,
+    )
+    now = datetime(2026, 12, 4, 9)
+    old, recent = record(
+        db,
+        FeedbackBatch(
+            [
+                FeedbackIn(
+                    "我要退款",
+                    touchpoint="delivery",
+                    external_id="old",
+                    occurred_at=datetime(2026, 11, 1),
+                ),
+                FeedbackIn(
+                    "还没送到，我要退款",
+                    touchpoint="delivery",
+                    external_id="new",
+                    occurred_at=datetime(2026, 11, 28),
+                ),
+            ]
+        ),
+    ).stored
+    opened = evaluate_items(db, "feedback", [old.id, recent.id], CONFIG, at=now)
+    with db.session() as s:
+        assert [c.feedback_id for c in s.scalars(select(CaseRow))] == [recent.id]
+    assert len(opened) == 1 and get_rule(db, rule.id)[0].hits == 1
+    # 0 lifts the limit: the old item fires now (once)
+    assert (
+        len(evaluate_items(db, "feedback", [old.id], WorkflowConfig(alert_max_age_days=0), now))
+        == 1
+    )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from manyi.domain.cases import LEVELS
@@ -65,6 +66,8 @@ class ItemFacts:
     channel_id: int | None = None
     department_id: int | None = None
     external_key: str | None = None
+    #: When the response was submitted or the feedback happened (naive UTC).
+    occurred_at: datetime | None = None
 
 
 def _number(condition: Mapping[str, Any], key: str = "value") -> float:

@@ -237,6 +237,7 @@ def response_facts(session: Session, response_id: int) -> ItemFacts | None:
         channel_id=row.channel_id,
         department_id=department_id,
         external_key=row.external_key,
+        occurred_at=row.submitted_at,
     )
 
 
@@ -264,6 +265,7 @@ def feedback_facts(session: Session, feedback_id: int) -> ItemFacts | None:
         touchpoint_id=row.touchpoint_id,
         channel_id=row.channel_id,
         department_id=row.department_id or touchpoint_department,
+        occurred_at=row.occurred_at,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -299,6 +299,14 @@ def _fire(
     return case_id
 
 
+def _too_old(facts: ItemFacts, config: WorkflowConfig, now: datetime) -> bool:
+    """Whether the item happened too long ago for an alert: a back-filled import of last
+    year's complaints (or the demo's history) must not flood the case inbox today."""
+    if not config.alert_max_age_days or facts.occurred_at is None:
+        return False
+    return now - facts.occurred_at > timedelta(days=config.alert_max_age_days)
+
+
 def evaluate_in(
     s: Session,
     kind: ItemKind,
@@ -317,6 +325,8 @@ def evaluate_in(
             continue
         if kind == "response" and facts.external_key:
             record_followup_answer(s, facts, now)
+        if _too_old(facts, config, now):
+            continue
         for rule in rules:
             reasons = match(rule.conditions, facts)
             if reasons is not None:

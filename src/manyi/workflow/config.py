@@ -15,6 +15,8 @@ class WorkflowConfig:
     calendar: BusinessCalendar = field(default_factory=china_calendar)
     repeat_days: int = 30
     followup_survey_code: str = "case-followup"
+    #: Rules act on items that happened within this many days (0: any age).
+    alert_max_age_days: int = 14
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkflowConfig:
@@ -22,6 +24,7 @@ class WorkflowConfig:
             china_calendar(settings.case_timezone, parse_periods(settings.case_working_hours)),
             settings.repeat_complaint_days,
             settings.followup_survey_code,
+            settings.alert_max_age_days,
         )
 
 
