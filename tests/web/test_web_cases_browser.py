@@ -115,9 +115,9 @@ def test_rule_editor_at_390_px(case_server: tuple[str, int], tmp_path: Path) -> 
     server, _ = case_server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for lang, email_label, password_label, create in (
-            ("zh-CN", "邮箱", "密码", "创建规则"),
-            ("en", "E-mail", "Password", "Create the rule"),
+        for lang, email_label, password_label, create, create_metric in (
+            ("zh-CN", "邮箱", "密码", "创建规则", "创建指标规则"),
+            ("en", "E-mail", "Password", "Create the rule", "Create the metric rule"),
         ):
             context = browser.new_context(locale=lang, viewport={"width": 390, "height": 844})
             page = context.new_page()
@@ -132,6 +132,14 @@ def test_rule_editor_at_390_px(case_server: tuple[str, int], tmp_path: Path) -> 
             page.get_by_role("button", name=create).click()
             page.wait_for_load_state()
             assert page.locator(f'tr[data-rule] >> text="Detractors {lang}"').count() == 1
+            # The metric form: an NPS drop over 7 days on the delivery touchpoint.
+            page.locator("#m-name").fill(f"Delivery NPS {lang}")
+            page.locator("#m-days").select_option("7")
+            page.locator("#m-touchpoint").fill("delivery")
+            page.get_by_role("button", name=create_metric).click()
+            page.wait_for_load_state()
+            row = page.locator(f'tr[data-rule]:has-text("Delivery NPS {lang}")')
+            assert row.locator('[data-kind="metric_drop"]').count() == 1
             wide = page.evaluate("document.documentElement.scrollWidth")
             assert wide <= 390, f"the rule editor scrolls sideways at 390 px ({wide} px)"
             page.screenshot(path=str(tmp_path / f"rules-{lang}-390.png"), full_page=True)

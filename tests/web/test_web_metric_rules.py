@@ -81,6 +81,7 @@ def test_the_editor_creates_a_metric_rule_and_shows_its_hits(
             "survey_id": data.survey_id,
             "department": None,
             "touchpoint": "delivery",
+            "route_to": None,
             "metric": "nps",
             "days": 30,
         }

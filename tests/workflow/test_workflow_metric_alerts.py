@@ -150,17 +150,6 @@ def test_the_hourly_job_on_an_injected_clock(
     assert get_rule(db, rule)[0].hits == 1
 
 
-def test_metric_rules_are_checked() -> None:
-    from manyi.domain.metric_rules import validate_metric_conditions
-
-    with pytest.raises(ValueError, match="days"):
-        validate_metric_conditions([{"kind": "metric_drop", "metric": "nps", "days": 5}])
-    with pytest.raises(ValueError, match="survey_id"):
-        validate_metric_conditions([{"kind": "emerging_aspect"}])
-    with pytest.raises(ValueError, match="exactly one"):
-        validate_metric_conditions([])
-
-
 def test_an_item_rule_cannot_hold_a_metric_condition(db: Database) -> None:
     with pytest.raises(InvalidInput, match="unknown condition kind"):
         create_rule(
@@ -181,7 +170,7 @@ def test_the_api_creates_a_metric_rule_and_returns_its_hit_log(
     body = {
         "name": "Company NPS falls",
         "applies_to": "metric",
-        "conditions": [{"kind": "metric_drop", "metric": "nps", "days": 30}],
+        "conditions": [{"kind": "metric_drop", "metric": "nps", "days": 30, "route_to": "CARE"}],
         "actions": {"open_case": True},
     }
     made = client.post("/api/v1/alert-rules", json=body, headers=manager)
@@ -199,3 +188,6 @@ def test_the_api_creates_a_metric_rule_and_returns_its_hit_log(
     [hit] = got["hit_log"]
     assert hit["signal_key"] == "drop:nps:2026-06-01:2026-06-30"
     assert hit["period_end"] == "2026-06-30" and hit["detail"]["link"].startswith("/dashboard?")
+    with db.session() as s:  # the company's measure; the case where route_to says
+        case = s.get(CaseRow, hit["case_id"])
+        assert case is not None and case.department_id == data.departments["CARE"]

@@ -2,17 +2,21 @@
 cases the rules opened on the demo's recent detractors and complaints (evaluated at the
 time each item arrived, so due times, overdue cases and escalations are realistic);
 the older ones resolved with a root cause and an agreed solution, a few closed after a
-回访 note. Idempotent: a second run finds the rules by name and adds nothing."""
+回访 note; and a metric rule (a significant drop of the company's NPS over 30 days, the
+case to logistics), evaluated on the day the improvement plan took effect, whose case
+for the delivery incident was resolved with the new partner. Idempotent: a second run finds
+the rules by name and adds nothing."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from manyi.accounts.service import create_user
+from manyi.demo.timeline import demo_window
 from manyi.domain.enums import Role
 from manyi.errors import Conflict, InvalidInput
 from manyi.storage.alert_rules import rule_rows
@@ -23,6 +27,7 @@ from manyi.workflow.case_updates import update_case
 from manyi.workflow.cases import Actor, get_case
 from manyi.workflow.config import WorkflowConfig
 from manyi.workflow.escalation import escalate_breached
+from manyi.workflow.metric_alerts import evaluate_metric_rules
 
 DEMO_ACTOR = Actor(None, "demo")
 #: (e-mail, department code, name): two agents per department for round-robin.
@@ -70,7 +75,18 @@ RULES: list[tuple[str, str, list[dict[str, Any]], dict[str, Any]]] = [
         [{"kind": "keywords", "any": ["退款", "投诉", "refund"]}],
         {"open_case": False, "tag": "escalation-words"},
     ),
+    (
+        "NPS 显著下降 NPS drops",
+        "metric",
+        [{"kind": "metric_drop", "metric": "nps", "days": 30, "route_to": "LOG"}],
+        {"open_case": True, "importance": 3, "urgency": 2, "notify_department": True},
+    ),
 ]
+#: How the delivery incident's metric case was resolved (demo/timeline.py: the plan).
+INCIDENT_RESOLUTION = (
+    "LOGI-DELAY",
+    "更换配送合作方并签订服务水平协议 New delivery partner with a service-level agreement",
+)
 #: Root causes the demo's resolved cases draw from, with the solution agreed.
 RESOLUTIONS = [
     ("LOGI-DELAY", "重新安排配送并补偿 20 元优惠券 Re-delivered, 20 yuan coupon"),
@@ -173,5 +189,33 @@ def load_cases_demo(
                 follow_up_note="回访：客户确认问题已解决 Follow-up: customer confirms it is solved",
                 at=done + timedelta(days=1),
             )
+    opened += _metric_case(db, end, config)
     escalate_breached(db, now)
     return len(opened)
+
+
+def _metric_case(db: Database, end: date, config: WorkflowConfig) -> list[int]:
+    """The metric rule as the hourly job ran it on the day the plan took effect: the
+    NPS of the incident's first weeks against the month before (the relationship NPS
+    survey is asked at follow-up, so the company's NPS, not the delivery touchpoint's);
+    its case, in logistics, is resolved when the incident ends."""
+    window = demo_window(end)
+    at = datetime.combine(window.plan_effective, time(9))
+    run = evaluate_metric_rules(db, config, at)
+    for case_id in run.cases:
+        case, _ = get_case(db, case_id)
+        manager = Actor(case.assignee_id, "demo-manager")
+        case = update_case(db, case_id, case.version, manager, config, state="acknowledged", at=at)
+        code, solution = INCIDENT_RESOLUTION
+        update_case(
+            db,
+            case_id,
+            case.version,
+            manager,
+            config,
+            state="resolved",
+            root_cause_code=code,
+            solution=solution,
+            at=datetime.combine(window.incident_end, time(10)),
+        )
+    return run.cases

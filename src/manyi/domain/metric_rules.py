@@ -13,7 +13,8 @@ A rule with ``applies_to="metric"`` holds exactly one of these conditions::
         name the aspect (no ``aspect``: any aspect)
 
 ``survey_id``, ``department`` and ``touchpoint`` narrow what is measured (None: every
-survey, the whole company). For every measure here higher is better (CES is asked the
+survey, the whole company); ``route_to`` (a department code) is where the rule's case
+goes (default: the department measured, else the touchpoint's department). For every measure here higher is better (CES is asked the
 CES 2.0 way, "it was easy", as ``manyi.stats.metrics.ces`` assumes by default), so a
 fall is what a rule looks for.
 """
@@ -80,6 +81,7 @@ def validate_metric_condition(condition: Mapping[str, Any]) -> dict[str, Any]:
         "survey_id": _survey(condition, required=kind == "emerging_aspect"),
         "department": _code(condition, "department"),
         "touchpoint": _code(condition, "touchpoint"),
+        "route_to": _code(condition, "route_to"),
     }
     if kind == "metric_drop":
         out["metric"] = _choice(condition, "metric", METRICS, None)

@@ -70,6 +70,7 @@ def metric_condition_from_form(form: dict[str, str]) -> dict[str, Any]:
         "survey_id": int(survey) if survey else None,
         "department": form.get("department", "").strip() or None,
         "touchpoint": form.get("metric_touchpoint", "").strip() or None,
+        "route_to": form.get("route_to", "").strip() or None,
     }
     if kind == "metric_drop":
         days = form.get("days", "30").strip()

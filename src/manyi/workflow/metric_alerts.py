@@ -234,9 +234,14 @@ _FINDERS = {
 
 
 def _department(s: Session, condition: Mapping[str, Any]) -> tuple[int | None, int | None]:
-    """(department id, touchpoint id) the rule's case goes to: the rule's department,
-    else its touchpoint's (routing rules then pick within), else the routing default."""
+    """(department id, touchpoint id) the rule's case goes to: ``route_to``, else the
+    department measured, else its touchpoint's, else the routing rules' choice."""
     names = directory(s)
+    if condition.get("route_to"):
+        target = names.find("department", condition["route_to"])
+        if target is None:
+            raise InvalidInput(f"there is no department with code {condition['route_to']!r}")
+        return target.id, None
     department = (
         names.find("department", condition["department"]) if condition.get("department") else None
     )
@@ -353,8 +358,13 @@ def evaluate_metric_rules(
             skipped.append(f"rule {rule_id}: {error.message}")
             continue
         for signal in signals:
-            with db.session() as s:
-                done, case_id = _fire(s, rule_id, name, condition, actions, signal, config, at)
+            try:
+                with db.session() as s:
+                    done, case_id = _fire(s, rule_id, name, condition, actions, signal, config, at)
+            except InvalidInput as error:  # e.g. route_to names a department since removed
+                log.warning("metric rule %s could not act: %s", rule_id, error.message)
+                skipped.append(f"rule {rule_id}: {error.message}")
+                break
             fired += int(done)
             if case_id is not None:
                 cases.append(case_id)
