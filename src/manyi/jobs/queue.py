@@ -46,6 +46,8 @@ from manyi.workflow.report_loop import report_loop_provider
 from manyi.workflow.webhooks import HttpxTransport, WebhookTransport
 
 log = logging.getLogger("manyi.jobs")
+#: The escalation job sends a lost 回访 for cases resolved this recently.
+FOLLOWUP_CATCH_UP = timedelta(days=7)
 ENRICH_LOCK = "manyi-enrich"
 
 
@@ -375,9 +377,15 @@ def build_queue(
     def run_escalation() -> int:
         # Every minute: cases past their SLA due time escalate (once); resolved cases get
         # their 回访 e-mail if the queued send was lost.
-        escalated = escalate_breached(db, clock() if clock else None)
-        for case_id in pending_followups(db):
-            run_followup(case_id)
+        at = now()
+        escalated = escalate_breached(db, at)
+        for case_id in pending_followups(db, at - FOLLOWUP_CATCH_UP):
+            # one unreachable mail server must not fail the escalations or the other
+            # cases' 回访 (the next minute tries again)
+            try:
+                run_followup(case_id)
+            except ChannelError as error:
+                log.warning("case %d: the 回访 e-mail was not sent: %s", case_id, error)
         return len(escalated)
 
     def run_followup(case_id: int) -> str:

@@ -85,8 +85,9 @@ def send_followup(
     return sent
 
 
-def pending_followups(db: Database) -> list[int]:
-    """Resolved cases of a customer with no follow-up attempt yet."""
+def pending_followups(db: Database, resolved_since: datetime) -> list[int]:
+    """Cases of a customer resolved since ``resolved_since`` with no follow-up attempt yet
+    (a case resolved months ago, like the demo's history, gets no survey today)."""
     from manyi.storage.tables import CaseEventRow
 
     with db.session() as s:
@@ -97,6 +98,7 @@ def pending_followups(db: Database) -> list[int]:
             s.scalars(
                 select(CaseRow.id).where(
                     CaseRow.state.in_(["resolved", "closed"]),
+                    CaseRow.resolved_at >= resolved_since,
                     CaseRow.customer_id.is_not(None),
                     CaseRow.followup_invitation_id.is_(None),
                     CaseRow.id.not_in(tried),
